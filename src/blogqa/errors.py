@@ -1,0 +1,28 @@
+"""blogqa's exceptions. Every message is one line a user can act on.
+
+    BlogqaError
+    ├── UsageError        bad arguments or configuration (CLI exit code 2)
+    ├── SourceError       a source (file, folder, feed) cannot be read at all
+    ├── IndexError_       the index is missing, corrupt or was built by another embedder/tokenizer
+    └── LLMError          the LLM server is down, the model is unknown, or it keeps failing
+"""
+
+
+class BlogqaError(Exception):
+    """Base class; `str(err)` is the one-line message shown to the user."""
+
+
+class UsageError(BlogqaError):
+    pass
+
+
+class SourceError(BlogqaError):
+    pass
+
+
+class IndexError_(BlogqaError):
+    pass
+
+
+class LLMError(BlogqaError):
+    pass

@@ -1,0 +1,1 @@
+"""The index: embedders, stores and the ingest pipeline."""

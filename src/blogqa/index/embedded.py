@@ -1,0 +1,322 @@
+"""The embedded store: one index folder, SQLite for metadata, bm25s for BM25, NumPy for vectors.
+
+Layout of an index folder:
+    CURRENT            name of the live generation (replaced atomically with os.replace)
+    gen-000007/        index.sqlite, vectors.npy, bm25/ (bm25s files), meta.json
+    events.sqlite      questions, feedback, hand-overs (never touched by ingest)
+    .lock              held by the one ingest allowed at a time
+
+An ingest copies the live generation, changes the copy, and switches CURRENT to it only when
+complete, so a crash or Ctrl-C at any point leaves the previous index fully usable.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import bm25s
+import numpy as np
+
+from ..errors import IndexError_
+from ..models import Chunk, Filters, Post
+from .sqlite_schema import POST_COLUMNS, migrate, post_to_row, row_to_post
+from .store import FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
+
+KEEP_GENERATIONS = 2
+
+
+def is_index_dir(path: Path) -> bool:
+    return (path / "CURRENT").is_file()
+
+
+class EmbeddedStore:
+    def __init__(self, path: str | os.PathLike, must_exist: bool = True):
+        self.path = Path(path)
+        self.meta: IndexMeta | None = None
+        self._gen: str | None = None
+        self._local = threading.local()
+        if must_exist and not is_index_dir(self.path):
+            raise IndexError_(f"{self.path}: no blogqa index here (run `blogqa ingest SOURCE --index {self.path}` first)")
+        self.refresh()
+
+    # ---- reading -------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        current = self._read_current()
+        if current == self._gen:
+            return False
+        if current is None:
+            return False
+        gen_dir = self.path / current
+        try:
+            meta = json.loads((gen_dir / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("blogqa", {}).get("format") != FORMAT_VERSION:
+                raise IndexError_(f"{self.path}: index format {meta.get('blogqa')} is not {FORMAT_VERSION}; re-ingest")
+            self.meta = IndexMeta(**meta["index"])
+            self._vectors = np.load(gen_dir / "vectors.npy")
+            self._bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), mmap=False) if self._vectors.shape[0] else None
+            db = sqlite3.connect(f"file:{gen_dir / 'index.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+            self._load_arrays(db)
+            db.close()
+        except (OSError, ValueError, KeyError, sqlite3.Error) as err:
+            raise IndexError_(f"{gen_dir}: index is unreadable ({err}); re-ingest") from None
+        self._gen = current
+        self._local = threading.local()
+        return True
+
+    def _read_current(self) -> str | None:
+        try:
+            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _load_arrays(self, db: sqlite3.Connection) -> None:
+        rows = db.execute(f"SELECT {POST_COLUMNS} FROM posts").fetchall()
+        self._posts = {r[0]: row_to_post((r[0], r[1], "", *r[3:])) for r in rows}
+        chunk_rows = db.execute("SELECT id, post_id FROM chunks ORDER BY id").fetchall()
+        self._chunk_ids = np.array([r[0] for r in chunk_rows], dtype=np.int64)
+        self._chunk_post = [r[1] for r in chunk_rows]
+        post_of = self._chunk_post
+        date_ord = {pid: (p.date.toordinal() if p.date else -1) for pid, p in self._posts.items()}
+        upd_ord = {pid: (p.effective_updated.toordinal() if p.effective_updated else -1) for pid, p in self._posts.items()}
+        self._chunk_date = np.array([date_ord[p] for p in post_of], dtype=np.int64)
+        self._chunk_updated = np.array([upd_ord[p] for p in post_of], dtype=np.int64)
+        self._chunk_public = np.array([self._posts[p].visibility == "public" for p in post_of], dtype=bool)
+        self._chunk_tags = [frozenset(t.lower() for t in self._posts[p].tags) for p in post_of]
+        self._mask_cache: dict = {}
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            gen_dir = self.path / self._gen
+            db = sqlite3.connect(f"file:{gen_dir / 'index.sqlite'}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    def _mask(self, f: Filters) -> np.ndarray | None:
+        if f.is_empty():
+            return None
+        key = (f.since, f.until, tuple(sorted(t.lower() for t in f.tags)), f.visibility, f.use_updated, f.keep_undated)
+        if key in self._mask_cache:
+            return self._mask_cache[key]
+        n = len(self._chunk_post)
+        mask = np.ones(n, dtype=bool)
+        dates = self._chunk_updated if f.use_updated else self._chunk_date
+        if f.since or f.until:
+            undated = dates < 0
+            in_range = ~undated
+            if f.since:
+                in_range &= dates >= f.since.toordinal()
+            if f.until:
+                in_range &= dates <= f.until.toordinal()
+            mask &= in_range | (undated & f.keep_undated)
+        if f.visibility == "public":
+            mask &= self._chunk_public
+        if f.tags:
+            wanted = {t.lower() for t in f.tags}
+            mask &= np.array([bool(wanted & tags) for tags in self._chunk_tags], dtype=bool)
+        if len(self._mask_cache) > 64:
+            self._mask_cache.clear()
+        self._mask_cache[key] = mask
+        return mask
+
+    def _top(self, scores: np.ndarray, mask: np.ndarray | None, limit: int, positive_only: bool) -> list[Scored]:
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        if positive_only:
+            scores = np.where(scores > 0, scores, -np.inf)
+        limit = min(limit, scores.shape[0])
+        if limit <= 0:
+            return []
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Scored(int(self._chunk_ids[i]), self._chunk_post[i], float(scores[i]))
+                for i in top if np.isfinite(scores[i])]
+
+    def lexical(self, tokens: list[str], filters: Filters, limit: int) -> list[Scored]:
+        if self._bm25 is None or not tokens:
+            return []
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        return self._top(scores, self._mask(filters), limit, positive_only=True)
+
+    def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]:
+        if not self._vectors.shape[0]:
+            return []
+        return self._top(self._vectors @ vector, self._mask(filters), limit, positive_only=False)
+
+    def records(self, chunk_ids: list[int]) -> list[ChunkRecord]:
+        if not chunk_ids:
+            return []
+        rows = self._db().execute(
+            f"SELECT id, post_id, heading, text FROM chunks WHERE id IN ({','.join('?' * len(chunk_ids))})",
+            list(chunk_ids)).fetchall()
+        by_id = {r[0]: ChunkRecord(r[0], self._posts[r[1]], r[2], r[3]) for r in rows}
+        return [by_id[c] for c in chunk_ids if c in by_id]
+
+    def get_post(self, post_id: str) -> Post | None:
+        row = self._db().execute(f"SELECT {POST_COLUMNS} FROM posts WHERE id=?", (post_id,)).fetchone()
+        return row_to_post(row) if row else None
+
+    def iter_posts(self) -> Iterator[Post]:
+        for row in self._db().execute(f"SELECT {POST_COLUMNS} FROM posts ORDER BY id"):
+            yield row_to_post(row)
+
+    def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, vectors) of the live generation, for migrating to another store."""
+        return self._chunk_ids, self._vectors
+
+    def stats(self) -> dict:
+        dates = [p.date for p in self._posts.values() if p.date]
+        return {"backend": "embedded", "path": str(self.path), "generation": self._gen,
+                "posts": len(self._posts), "chunks": len(self._chunk_post),
+                "undated_posts": sum(1 for p in self._posts.values() if not p.date),
+                "first_date": min(dates).isoformat() if dates else None,
+                "last_date": max(dates).isoformat() if dates else None,
+                "internal_posts": sum(1 for p in self._posts.values() if p.visibility == "internal"),
+                **(self.meta.to_json() if self.meta else {})}
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+        self._local = threading.local()
+
+    # ---- writing -------------------------------------------------------------------------
+    @contextmanager
+    def writer(self, meta: IndexMeta):
+        """Yield a writer over a copy of the live generation; switch CURRENT to it on success."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with _exclusive_lock(self.path / ".lock"):
+            _remove_stale(self.path)
+            current = self._read_current()
+            number = int(current.split("-")[1]) + 1 if current else 1
+            tmp = self.path / f"gen-{number:06d}.tmp"
+            tmp.mkdir()
+            try:
+                db = sqlite3.connect(tmp / "index.sqlite")
+                if current:
+                    src = sqlite3.connect(f"file:{self.path / current / 'index.sqlite'}?mode=ro", uri=True)
+                    src.backup(db)
+                    src.close()
+                migrate(db)
+                db.execute("PRAGMA foreign_keys=ON")
+                w = _Writer(db)
+                yield w
+                if w.changed or not current:
+                    _finish_generation(db, tmp, meta)
+                    final = self.path / f"gen-{number:06d}"
+                    os.replace(tmp, final)
+                    _atomic_write(self.path / "CURRENT", final.name)
+                    _prune_generations(self.path, keep=KEEP_GENERATIONS)
+                else:
+                    db.close()
+                    shutil.rmtree(tmp, ignore_errors=True)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        self.refresh()
+
+
+class _Writer:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.changed = False
+
+    def hashes(self, source: str | None = None) -> dict[str, str]:
+        sql, args = "SELECT id, content_hash FROM posts", ()
+        if source is not None:
+            sql, args = sql + " WHERE source=?", (source,)
+        return dict(self.db.execute(sql, args).fetchall())
+
+    def vectors_for(self, texts: list[str]) -> dict[int, np.ndarray]:
+        from .cache import EmbeddingCache
+
+        found = {}
+        for i, t in enumerate(texts):
+            row = self.db.execute("SELECT vector FROM chunks WHERE text_hash=? LIMIT 1",
+                                  (EmbeddingCache.key(t),)).fetchone()
+            if row:
+                found[i] = np.frombuffer(row[0], dtype=np.float32)
+        return found
+
+    def upsert(self, post: Post, source: str, chunks: list[Chunk], tokens: list[list[str]],
+               vectors: np.ndarray) -> None:
+        from .cache import EmbeddingCache
+
+        self.db.execute("DELETE FROM chunks WHERE post_id=?", (post.id,))
+        self.db.execute("INSERT OR REPLACE INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", post_to_row(post, source))
+        self.db.executemany(
+            "INSERT INTO chunks (post_id, ordinal, heading, text, tokens, vector, text_hash) VALUES (?,?,?,?,?,?,?)",
+            [(post.id, c.ordinal, c.heading, c.text, json.dumps(t, ensure_ascii=False),
+              np.asarray(v, np.float32).tobytes(), EmbeddingCache.key(c.indexed_text))
+             for c, t, v in zip(chunks, tokens, vectors)])
+        self.changed = True
+
+    def delete(self, post_ids: list[str]) -> None:
+        for pid in post_ids:
+            self.db.execute("DELETE FROM chunks WHERE post_id=?", (pid,))
+            self.db.execute("DELETE FROM posts WHERE id=?", (pid,))
+        self.changed = self.changed or bool(post_ids)
+
+
+def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta) -> None:
+    """Write BM25, vectors and meta for the whole generation from its SQLite rows."""
+    db.commit()
+    rows = db.execute("SELECT tokens, vector FROM chunks ORDER BY id").fetchall()
+    tokens = [json.loads(r[0]) for r in rows]
+    vectors = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), meta.dim)
+               if rows else np.zeros((0, meta.dim), np.float32))
+    np.save(gen_dir / "vectors.npy", vectors)
+    if rows:
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        bm25.save(str(gen_dir / "bm25"), show_progress=False)
+    posts = db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+    db.close()
+    body = {"blogqa": {"format": FORMAT_VERSION}, "index": meta.to_json(), "posts": posts,
+            "chunks": len(rows), "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    _atomic_write(gen_dir / "meta.json", json.dumps(body, ensure_ascii=False, indent=2))
+    for f in gen_dir.rglob("*"):
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+@contextmanager
+def _exclusive_lock(path: Path):
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexError_(f"{path.parent}: another ingest is running on this index") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_stale(path: Path) -> None:
+    for tmp in path.glob("gen-*.tmp"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _prune_generations(path: Path, keep: int) -> None:
+    gens = sorted(p for p in path.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp"))
+    for old in gens[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)

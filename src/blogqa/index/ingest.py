@@ -1,0 +1,121 @@
+"""Ingest: load posts, skip unchanged ones (content hash), chunk, tokenise, embed, write atomically."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Post
+from ..text.chunk import chunk_post
+from .cache import EmbeddingCache
+from .embed import Embedder
+from .store import IndexMeta, check_meta
+
+EMBED_BATCH = 16
+
+
+@dataclass
+class IngestReport:
+    source: str
+    posts: int = 0          # posts read from the source
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    chunks: int = 0         # chunks written in this run
+    embedded: int = 0       # chunks that needed the model (not cached)
+    skipped: int = 0        # files or records that could not be ingested
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+    def summary(self) -> str:
+        return (f"{self.posts} posts read: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.deleted} removed; {self.chunks} chunks ({self.embedded} embedded); "
+                f"{self.skipped} skipped, {len(self.warnings)} warnings; {self.seconds:.1f}s")
+
+
+def source_key(source: str) -> str:
+    """Stable identity of a source, so `--prune` only removes posts that came from it."""
+    if "://" in source:
+        return source
+    return str(Path(source).resolve())
+
+
+def ingest_posts(store, posts: list[Post], source: str, meta: IndexMeta, embedder: Embedder, tokenizer,
+                 report: IngestReport, prune: bool = False, progress: bool = True, max_tokens: int = 300,
+                 cache: EmbeddingCache | None = None) -> IngestReport:
+    """Write `posts` into `store`; the store's writer makes the whole run visible at once or not at all."""
+    started = time.perf_counter()
+    check_meta(store.meta, meta, str(getattr(store, "path", "index")))
+    key = source_key(source)
+    posts = _dedupe(posts, report)
+    report.posts = len(posts)
+    with store.writer(meta) as writer:
+        known = writer.hashes(None)
+        changed = [p for p in posts if known.get(p.id) != p.content_hash]
+        report.unchanged = len(posts) - len(changed)
+        for p in changed:
+            if p.id in known:
+                report.updated += 1
+            else:
+                report.added += 1
+        _write_changed(writer, changed, key, embedder, tokenizer, report, progress, max_tokens, cache)
+        if prune:
+            seen = {p.id for p in posts}
+            gone = [pid for pid in writer.hashes(key) if pid not in seen]
+            writer.delete(gone)
+            report.deleted = len(gone)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _dedupe(posts: list[Post], report: IngestReport) -> list[Post]:
+    seen: dict[str, Post] = {}
+    for p in posts:
+        if p.id in seen:
+            report.warnings.append(f"{p.source_path or p.id}: duplicate post id {p.id!r}, kept the first")
+            report.skipped += 1
+        else:
+            seen[p.id] = p
+    return list(seen.values())
+
+
+def _write_changed(writer, posts: list[Post], source: str, embedder: Embedder, tokenizer, report: IngestReport,
+                   progress: bool, max_tokens: int, cache: EmbeddingCache | None) -> None:
+    """Chunk and tokenise every changed post, then embed in batches, writing posts as they complete."""
+    from tqdm import tqdm
+
+    chunked = [(p, chunk_post(p, max_tokens=max_tokens, count=embedder.count_tokens)) for p in posts]
+    texts = [c.indexed_text for _, chunks in chunked for c in chunks]
+    tokens = tokenizer.tokens_batch(texts) if texts else []
+    vectors: dict[int, np.ndarray] = writer.vectors_for(texts)
+    if cache is not None:
+        missing = [i for i in range(len(texts)) if i not in vectors]
+        for j, vec in cache.get_many(embedder.name, [texts[i] for i in missing]).items():
+            vectors[missing[j]] = vec
+    todo = [i for i in range(len(texts)) if i not in vectors]
+    report.embedded = len(todo)
+    report.chunks = len(texts)
+    bar = tqdm(total=len(todo), unit="chunk", desc="embedding", disable=not progress or not todo,
+               file=sys.stderr, dynamic_ncols=True)
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start:start + EMBED_BATCH]
+        vecs = embedder.embed_passages([texts[i] for i in batch])
+        for i, v in zip(batch, vecs):
+            vectors[i] = v
+        if cache is not None:
+            cache.put_many(embedder.name, [texts[i] for i in batch], vecs)
+        bar.update(len(batch))
+    bar.close()
+    offset = 0
+    for post, chunks in chunked:
+        n = len(chunks)
+        vecs = np.stack([vectors[i] for i in range(offset, offset + n)]) if n else np.zeros((0, embedder.dim), np.float32)
+        writer.upsert(post, source, chunks, tokens[offset:offset + n], vecs)
+        offset += n

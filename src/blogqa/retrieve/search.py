@@ -1,0 +1,161 @@
+"""Search: filters -> lexical and dense candidates -> fusion -> one hit per post -> time ordering."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from ..errors import UsageError
+from ..models import Filters, Hit
+from ..index.store import Scored
+from .fusion import weighted_fusion
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    notes: list[str] = field(default_factory=list)
+    intent: object | None = None  # TemporalIntent when the question had one that was used
+    # Evidence for the abstention gate: raw best scores before normalisation.
+    best_lexical: float = 0.0
+    best_dense: float = 0.0
+
+    def to_json(self) -> dict:
+        out = {"query": self.query, "hits": [h.to_json() for h in self.hits]}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if self.intent is not None:
+            i = self.intent
+            out["time"] = {"order": i.order, "since": i.since and i.since.isoformat(),
+                           "until": i.until and i.until.isoformat(), "about_updates": i.about_updates,
+                           "expressions": list(i.expressions)}
+        return out
+
+
+class Searcher:
+    """Ranks posts for a query over any Store. The embedder is loaded only when a mode needs it."""
+
+    def __init__(self, store, tokenizer, embedder: Callable[[], object], lexical_weight: float = 0.5,
+                 candidates: int = 100):
+        self.store = store
+        self.tokenizer = tokenizer
+        self._embedder = embedder
+        self.lexical_weight = lexical_weight
+        self.candidates = candidates
+        self._has_dates: bool | None = None
+
+    def has_dates(self) -> bool:
+        if self.store.refresh() or self._has_dates is None:
+            self._has_dates = bool(self.store.stats().get("first_date"))
+        return self._has_dates
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
+               today: dt.date | None = None, temporal: bool = True) -> SearchResult:
+        if mode not in MODES:
+            raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        filters = filters or Filters()
+        intent = None
+        if temporal and self.has_dates():
+            from .temporal import parse_temporal
+
+            parsed = parse_temporal(query, today or dt.date.today())
+            intent = None if parsed.is_empty else parsed
+        lexical_query = intent.cleaned if intent else query
+        notes: list[str] = []
+        want = k
+        if intent and intent.order:
+            k = max(k, 20)  # a wider pool, so the newest relevant post can move up
+        if intent and (intent.since or intent.until):
+            timed = _merge(filters, intent.to_filters())
+            result = self._rank(query, lexical_query, k, mode, timed)
+            if not result.hits:
+                notes.append(_no_match_note(query, intent))
+                result = self._rank(query, lexical_query, k, mode, filters)
+        else:
+            result = self._rank(query, lexical_query, k, mode, filters)
+        if intent and intent.order:
+            result.hits = order_by_date(result.hits, newest=intent.order == "newest",
+                                        use_updated=intent.about_updates)
+        result.hits = result.hits[:want]
+        result.notes = notes
+        result.intent = intent
+        return result
+
+    def _rank(self, query: str, lexical_query: str, k: int, mode: str, filters: Filters) -> SearchResult:
+        n = max(self.candidates, k * 4)
+        lexical: list[Scored] = []
+        dense: list[Scored] = []
+        if mode in ("bm25", "hybrid"):
+            lexical = self.store.lexical(self.tokenizer.tokens(lexical_query), filters, n)
+        if mode in ("dense", "hybrid"):
+            dense = self.store.dense(self._embedder().embed_query(query), filters, n)
+        if mode == "bm25":
+            fused = {s.chunk_id: s.score for s in lexical}
+        elif mode == "dense":
+            fused = {s.chunk_id: s.score for s in dense}
+        else:
+            fused = weighted_fusion({s.chunk_id: s.score for s in lexical}, {s.chunk_id: s.score for s in dense},
+                                    self.lexical_weight)
+        post_of = {s.chunk_id: s.post_id for s in (*lexical, *dense)}
+        hits = self._hits(fused, post_of, k)
+        return SearchResult(query, hits, best_lexical=lexical[0].score if lexical else 0.0,
+                            best_dense=dense[0].score if dense else 0.0)
+
+    def _hits(self, fused: dict[int, float], post_of: dict[int, str], k: int) -> list[Hit]:
+        """One hit per post (its best chunk), up to two more matching chunks attached."""
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        best: dict[str, tuple[int, float]] = {}
+        extra: dict[str, list[int]] = {}
+        for chunk_id, score in ranked:
+            pid = post_of[chunk_id]
+            if pid not in best:
+                if len(best) < k:
+                    best[pid] = (chunk_id, score)
+            elif len(extra.setdefault(pid, [])) < 2 and score >= 0.8 * best[pid][1]:
+                extra[pid].append(chunk_id)
+        wanted = [c for c, _ in best.values()] + [c for cs in extra.values() for c in cs]
+        records = {r.chunk_id: r for r in self.store.records(wanted)}
+        hits = []
+        for pid, (chunk_id, score) in best.items():
+            rec = records.get(chunk_id)
+            if rec is None:  # the index changed under us; skip rather than fail
+                continue
+            more = [records[c].text for c in extra.get(pid, []) if c in records]
+            hits.append(Hit(rec.post, score, rec.text, chunk_id, more))
+        return hits
+
+
+def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floor: float = 0.5) -> list[Hit]:
+    """Put the relevant hits (score >= floor * best) in date order; the rest keep their rank after.
+    Undated posts are never dropped: they follow the dated relevant ones."""
+    if not hits:
+        return hits
+    top = hits[0].score
+    relevant = [h for h in hits if h.score >= floor * top]
+    rest = [h for h in hits if h.score < floor * top]
+
+    def when(h: Hit):
+        d = h.post.effective_updated if use_updated else h.post.date
+        return d.toordinal() if d else None
+
+    dated = sorted((h for h in relevant if when(h) is not None), key=when, reverse=newest)
+    undated = [h for h in relevant if when(h) is None]
+    return dated + undated + rest
+
+
+def _merge(base: Filters, extra: Filters) -> Filters:
+    since = max(filter(None, [base.since, extra.since]), default=None)
+    until = min(filter(None, [base.until, extra.until]), default=None)
+    keep = base.keep_undated if (base.since or base.until) else extra.keep_undated
+    return replace(base, since=since, until=until, use_updated=base.use_updated or extra.use_updated,
+                   keep_undated=keep)
+
+
+def _no_match_note(query: str, intent) -> str:
+    span = f"{intent.since or '…'} ~ {intent.until or '…'}"
+    if any("\uac00" <= ch <= "\ud7a3" for ch in query):
+        return f"{span} 기간에 맞는 글이 없어 전체 기간에서 찾았습니다."
+    return f"No post from {span} matched; showing results from all dates."

@@ -1,0 +1,86 @@
+"""Lexical tokenizers: `tokens(text) -> list[str]`.
+
+The default keeps Korean content morphemes (kiwipiepy) and lower-cases Latin words:
+
+    >>> KiwiTokenizer().tokens("배포 자동화는 Jenkins로 하나요?")
+    ['배포', '자동', '화', 'jenkins', '하']
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Protocol
+
+# Nouns, verbs, adjectives, roots, foreign words, numbers, hanja, noun-deriving suffixes (자동'화').
+CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "XSN", "MAG"})
+
+
+class Tokenizer(Protocol):
+    name: str
+
+    def tokens(self, text: str) -> list[str]: ...
+
+    def tokens_batch(self, texts: list[str]) -> list[list[str]]: ...
+
+
+class KiwiTokenizer:
+    """kiwipiepy morphemes with content parts of speech; Latin lower-cased."""
+
+    name = "kiwi-content-v1"
+
+    def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
+        from kiwipiepy import Kiwi
+
+        self._kiwi = Kiwi()
+        self._tags = tags
+        self._lock = threading.Lock()
+
+    def _keep(self, tokens) -> list[str]:
+        out = []
+        for t in tokens:
+            tag = t.tag.split("-")[0]
+            if tag in self._tags:
+                out.append(t.form.lower() if tag == "SL" else t.form)
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        text = unicodedata.normalize("NFC", text)
+        with self._lock:  # Kiwi objects are not documented as thread-safe
+            return self._keep(self._kiwi.tokenize(text))
+
+    def tokens_batch(self, texts: list[str]) -> list[list[str]]:
+        texts = [unicodedata.normalize("NFC", t) for t in texts]
+        with self._lock:
+            return [self._keep(r) for r in self._kiwi.tokenize(texts)]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class WhitespaceTokenizer:
+    """Lower-cased `\\w+` words; for tests and for languages kiwi does not cover."""
+
+    name = "words-v1"
+
+    def tokens(self, text: str) -> list[str]:
+        return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+    def tokens_batch(self, texts: list[str]) -> list[list[str]]:
+        return [self.tokens(t) for t in texts]
+
+
+TOKENIZERS = {"kiwi": KiwiTokenizer, "words": WhitespaceTokenizer}
+_cache: dict[str, Tokenizer] = {}
+
+
+def get_tokenizer(name: str) -> Tokenizer:
+    """Return a shared tokenizer by config name (loading kiwi costs about a second)."""
+    key = name.split(":")[0]
+    if key not in TOKENIZERS:
+        from ..errors import UsageError
+
+        raise UsageError(f"unknown tokenizer {name!r}; choose one of {', '.join(TOKENIZERS)}")
+    if key not in _cache:
+        _cache[key] = TOKENIZERS[key]()
+    return _cache[key]
