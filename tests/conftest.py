@@ -1,0 +1,53 @@
+"""Shared fixtures: an isolated user config directory, and the real shared blogs indexed once per session.
+
+The embedding cache (~/.cache/blogqa, or BLOGQA_CACHE_DIR) is deliberately NOT isolated: it is keyed
+by (embedder, text hash), so it cannot change results, and it makes a second run of the suite cheap.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+BLOGS = SHARED / "blogs"
+KORQUAD = SHARED / "korquad" / "KorQuAD_v1.0_dev.json"
+SAMPLE_BLOG = REPO / "examples" / "sample-blog"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path, monkeypatch):
+    """No test reads the developer's own config or index settings."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+    for var in ("BLOGQA_CONFIG", "BLOGQA_INDEX", "BLOGQA_LLM_BASE_URL", "BLOGQA_LLM_API_KEY", "BLOGQA_LLM_MODEL",
+                "BLOGQA_LLM_GGUF", "OPENAI_API_KEY", "OPENAI_BASE_URL", "BLOGQA_API_KEYS", "BLOGQA_ALLOWED_ORIGINS"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def _build(tmp_path_factory, name: str, source: Path):
+    from blogqa.api import Index
+
+    if not source.exists():
+        pytest.skip(f"{source} is missing (../shared/data must sit beside the repo)")
+    location = tmp_path_factory.mktemp(f"idx-{name}") / "idx"
+    idx = Index(str(location), create=True)
+    report = idx.ingest(str(source), progress=False)
+    return idx, report
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory):
+    return _build(tmp_path_factory, "sample", SAMPLE_BLOG)
+
+
+@pytest.fixture(scope="session")
+def spoqa_index(tmp_path_factory):
+    """The spoqa blog (109 posts), ingested once per test session."""
+    return _build(tmp_path_factory, "spoqa", BLOGS / "spoqa")
+
+
+@pytest.fixture(scope="session")
+def hyperconnect_index(tmp_path_factory):
+    """The hyperconnect blog (113 posts), ingested once per test session."""
+    return _build(tmp_path_factory, "hyperconnect", BLOGS / "hyperconnect")
