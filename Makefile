@@ -1,0 +1,33 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   install, ingest the bundled sample blog, answer a question (offline, no API key)
+#   make test   install everything the tests need (Chromium, CJK fonts, extras) and run all tests
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+DEMO_INDEX ?= .demo-index
+
+.PHONY: demo test install install-test system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+demo: install
+	$(BIN)/blogqa ingest examples/sample-blog --index $(DEMO_INDEX)
+	$(BIN)/blogqa search "배포 자동화는 어떻게 하나요?" --index $(DEMO_INDEX) -k 3
+	$(BIN)/blogqa ask "가장 최근에 업데이트된 서비스는?" --index $(DEMO_INDEX) --today 2025-12-01
+
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (test -x /usr/bin/chromium && fc-list | grep -qi "noto sans cjk") || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null); \
+	else echo "not root: install chromium and fonts-noto-cjk yourself for the browser tests"; fi
+
+install-test: $(BIN)/python system-deps
+	$(BIN)/pip install -q -e '.[server,postgres,dev]'
+
+test: install-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider
