@@ -16,7 +16,7 @@ from .index.embed import get_embedder
 from .index.ingest import IngestReport, ingest_posts
 from .index.open import open_store
 from .index.store import IndexMeta
-from .models import Answer, Filters
+from .models import Answer, Filters, Post
 from .retrieve.search import SearchResult, Searcher
 from .text.tokens import get_tokenizer
 
@@ -115,6 +115,10 @@ class Index:
         for line in answer.text.splitlines(keepends=True):
             yield {"type": "token", "text": line}
         yield {"type": "answer", "answer": answer}
+
+    def posts(self) -> Iterator[Post]:
+        """Every post in the index, with its full text."""
+        return self.store.iter_posts()
 
     def stats(self) -> dict:
         return self.store.stats()

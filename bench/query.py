@@ -1,0 +1,152 @@
+"""Query latency per mode on the larger shared blog, against rank_bm25 in the same run, and how
+query cost grows with the corpus (10k and 100k chunks built from the real ones).
+
+    .venv/bin/python bench/query.py [--index /tmp/blogqa-bench/hyperconnect] [--sizes 10000 100000]
+
+Model load and index open are excluded; each mode is warmed with 5 queries first. The queries are
+the hand-written questions in bench/data/hyperconnect_qa.jsonl (post titles if that file is missing).
+Scaling: texts are repeated with a numbered suffix (so BM25 statistics change a little) and
+vectors copied with Gaussian noise then re-normalised; each size runs in its own process so its
+memory is its own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from common import BLOGS, REPO, WORK, median, peak_rss_mb, percentile, table
+
+MODES = ["bm25", "dense", "hybrid"]
+
+
+def queries_for(idx) -> list[str]:
+    path = REPO / "bench" / "data" / "hyperconnect_qa.jsonl"
+    if path.is_file():
+        return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [p.title for p in idx.store.iter_posts()]
+
+
+def ensure_index(location: Path):
+    from blogqa.api import Index
+
+    if not (location / "CURRENT").is_file():
+        Index(str(location), create=True).ingest(str(BLOGS / "hyperconnect"), progress=True)
+    return Index(str(location))
+
+
+def latencies(fn, queries: list[str]) -> list[float]:
+    for q in queries[:5]:
+        fn(q)
+    out = []
+    for q in queries:
+        start = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def rank_bm25_baseline(idx):
+    """rank_bm25's BM25Okapi over whitespace tokens of the same chunk texts (what many RAG stacks do)."""
+    import sqlite3
+
+    from rank_bm25 import BM25Okapi
+
+    store = idx.store
+    db = sqlite3.connect(store.path / store._gen / "index.sqlite")
+    texts = [r[0] for r in db.execute("SELECT text FROM chunks ORDER BY id")]
+    bm = BM25Okapi([t.split() for t in texts])
+    return lambda q: np.argsort(-bm.get_scores(q.split()))[:5]
+
+
+def mode_rows(idx, queries):
+    idx.embedder.embed_query("warm up")
+    rows = []
+    base = latencies(rank_bm25_baseline(idx), queries)
+    rows.append(["rank_bm25 (whitespace)", median(base), percentile(base, 95), 1.0])
+    for mode in MODES:
+        lat = latencies(lambda q: idx.search(q, k=5, mode=mode), queries)
+        rows.append([f"blogqa {mode}", median(lat), percentile(lat, 95), median(lat) / median(base)])
+    return rows
+
+
+def scale_child(size: int, source: str, out: str) -> None:
+    """Build a `size`-chunk embedded index from the real one and time hybrid queries on it."""
+    import sqlite3
+
+    from blogqa.api import Index
+    from blogqa.index.embedded import EmbeddedStore
+    from blogqa.models import Chunk, Post
+
+    src = EmbeddedStore(source)
+    db = sqlite3.connect(src.path / src._gen / "index.sqlite")
+    rows = db.execute("SELECT post_id, heading, text, tokens, vector FROM chunks ORDER BY id").fetchall()
+    rng = np.random.default_rng(0)
+    location = WORK / f"scale-{size}"
+    import shutil
+
+    shutil.rmtree(location, ignore_errors=True)
+    store = EmbeddedStore(location, must_exist=False)
+    build_start = time.perf_counter()
+    with store.writer(src.meta) as w:
+        for start in range(0, size, 20):
+            post = Post(id=f"synthetic-{start}", title=f"synthetic {start}", body="")
+            chunks, tokens, vecs = [], [], []
+            for j in range(start, min(size, start + 20)):
+                _, heading, text, toks, vec = rows[j % len(rows)]
+                copy = j // len(rows)
+                chunks.append(Chunk(post.id, j - start, heading, f"{text} ({copy})", f"{text} ({copy})"))
+                tokens.append(json.loads(toks) + [f"copy{copy}"])
+                v = np.frombuffer(vec, np.float32) + rng.normal(0, 0.02, src.meta.dim).astype(np.float32)
+                vecs.append(v / np.linalg.norm(v))
+            w.upsert(post, "synthetic", chunks, tokens, np.stack(vecs))
+    build = time.perf_counter() - build_start
+    idx = Index(str(location))
+    queries = json.loads(Path(out + ".queries").read_text(encoding="utf-8"))
+    rss_before = peak_rss_mb()
+    lat = latencies(lambda q: idx.search(q, k=5, mode="hybrid"), queries)
+    json.dump({"size": size, "p50": median(lat), "p95": percentile(lat, 95), "build_s": build,
+               "rss_mb": peak_rss_mb(), "rss_before_queries_mb": rss_before}, open(out, "w"))
+    shutil.rmtree(location, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index", default=str(WORK / "hyperconnect"))
+    ap.add_argument("--sizes", nargs="*", type=int, default=[10_000, 100_000])
+    ap.add_argument("--scale-child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.scale_child:
+        size, source, out = args.scale_child
+        return scale_child(int(size), source, out)
+    WORK.mkdir(parents=True, exist_ok=True)
+    idx = ensure_index(Path(args.index))
+    queries = queries_for(idx)
+    stats = idx.stats()
+    print(f"corpus: hyperconnect, {stats['posts']} posts, {stats['chunks']} chunks; {len(queries)} queries; "
+          f"latency in ms, model load excluded\n")
+    print(table(["method", "p50 ms", "p95 ms", "p50 / rank_bm25"], mode_rows(idx, queries)))
+    rows = [[stats["chunks"], *[r for r in mode_rows_hybrid_only(idx, queries)]]] if args.sizes else []
+    for size in args.sizes:
+        out = WORK / f"scale-{size}.json"
+        Path(str(out) + ".queries").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+        subprocess.run([sys.executable, __file__, "--scale-child", str(size), args.index, str(out)], check=True)
+        r = json.load(open(out))
+        rows.append([size, r["p50"], r["p95"], r["rss_mb"]])
+    if rows:
+        print("\nhybrid query cost as the corpus grows\n")
+        print(table(["chunks", "p50 ms", "p95 ms", "peak RSS MB"], rows))
+
+
+def mode_rows_hybrid_only(idx, queries):
+    lat = latencies(lambda q: idx.search(q, k=5, mode="hybrid"), queries)
+    return [median(lat), percentile(lat, 95), peak_rss_mb()]
+
+
+if __name__ == "__main__":
+    main()
