@@ -1,0 +1,1 @@
+"""Retrieval: query analysis, ranking, fusion."""
