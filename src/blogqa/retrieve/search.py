@@ -63,7 +63,7 @@ class Searcher:
 
             parsed = parse_temporal(query, today or dt.date.today())
             intent = None if parsed.is_empty else parsed
-        lexical_query = intent.cleaned if intent else query
+        lexical_query = lexical_text(query, intent)
         notes: list[str] = []
         want = k
         if intent and intent.order:
@@ -126,6 +126,17 @@ class Searcher:
             more = [records[c].text for c in extra.get(pid, []) if c in records]
             hits.append(Hit(rec.post, score, rec.text, chunk_id, more))
         return hits
+
+
+def lexical_text(query: str, intent) -> str:
+    """The words BM25 should match: time expressions that were used are removed, but an update
+    word inside one ("최근에 업데이트된") stays, since updates are what the question is about."""
+    if intent is None:
+        return query
+    from .temporal_patterns import UPDATE_WORD
+
+    words = [m.group(0) for e in intent.expressions for m in UPDATE_WORD.finditer(e)] if intent.about_updates else []
+    return " ".join([intent.cleaned, *words])
 
 
 def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floor: float = 0.5) -> list[Hit]:

@@ -131,7 +131,7 @@ EN_OLDEST = re.compile(r"\b(?:earliest|oldest)\b|(?<!\bat\s)(?<![\w-])first(?![\
                        r"(?!\s+(?:steps?|of\s+all|things?|class|principles?)\b)", re.I)
 
 # --- context: is the question about blog posts? --------------------------------------------
-CTX_NOUN = re.compile(rf"(?<![가-힣])글(?!로벌|로리|러브|꼴|씨|자|쓴이)|{_POST_KO}|블로그"
+CTX_NOUN = re.compile(rf"(?<![가-힣])글(?!로벌|로리|러브|꼴|씨|자|쓴이)|{_POST_KO}|블로그|후기|회고(?![록한했하])|참관기|참가기|올라온|올라왔"
                       r"|\b(?:posts?(?!-)|articles?|blogs?|blogged|blog-?posts?|entries|write-?ups?)\b", re.I)
 CTX_EN_VERB = re.compile(r"\b(?:wrote|write|writes|written|posted|published|blogged)\s+(?:about|on)\b", re.I)
 CTX_FIRST_PERSON = re.compile(r"저희|우리\s?(?:팀|회사|블로그|서비스|제품)|우리가|\b(?:we|our)\b", re.I)
