@@ -1,0 +1,29 @@
+"""Closed-book answers: ask a model with no retrieval (for example a fine-tuned one).
+
+    text = ask_closed_book("정산 배치는 언제 도나요?", "ft:gpt-4o-mini:acme::abc123", settings)
+
+The model gets the same system prompt as the fine-tuning examples (`synth.finetune.SYSTEM`), so
+a fine-tuned model is asked exactly the way it was trained, and the question alone: whatever it
+answers comes from its weights. `blogqa eval --closed-book MODEL` scores these answers next to
+the retrieval modes.
+"""
+from __future__ import annotations
+
+import functools
+
+from ..config import LLMSettings, Settings
+from ..synth.finetune import SYSTEM
+from ..synth.llm import chat, make_client
+
+
+@functools.lru_cache(maxsize=4)
+def _client(llm: LLMSettings):
+    return make_client(llm)
+
+
+def ask_closed_book(question: str, model: str, settings: Settings | LLMSettings | None = None) -> str:
+    """The model's answer to `question` with no sources (LLMError when the server fails,
+    UsageError when no OpenAI-compatible server is configured)."""
+    llm = getattr(settings, "llm", settings) or LLMSettings()
+    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
+    return chat(_client(llm), model, messages, temperature=llm.temperature, json_mode=False).strip()
