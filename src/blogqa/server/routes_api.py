@@ -1,0 +1,148 @@
+"""Internal JSON API: search, ask (JSON or SSE), feedback, hand-overs, posts, stats."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Literal
+
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+
+from ..errors import BlogqaError
+from .schemas import AskRequest, AssistRequest, FeedbackRequest, HandoverRequest, HandoverStatus
+from .service import Asked, Service, new_answer_id, post_link
+from .sse import SSE_HEADERS, sse
+from .text import email_question
+from .webhook import deliver_handover
+
+log = logging.getLogger("blogqa.server")
+router = APIRouter(prefix="/api", tags=["internal"])
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url)
+
+
+@router.get("/search", summary="Find posts (highlight terms and snippets included)")
+def search(request: Request, q: str = Query(min_length=1, max_length=2000), k: int | None = Query(None, ge=1, le=50),
+           mode: Literal["bm25", "dense", "hybrid"] | None = None, since: dt.date | None = None,
+           until: dt.date | None = None, tag: list[str] = Query(default_factory=list, max_length=20),
+           visibility: Literal["all", "public"] = "all", today: dt.date | None = None):
+    svc = service(request)
+    result = svc.search(q, k=k, mode=mode, since=since, until=until, tags=tag,
+                        visibility=None if visibility == "all" else "public", today=today)
+    out = result.to_json()
+    terms = svc.terms(q)
+    out["highlight"] = terms
+    out["hits"] = [svc.hit_json(h, base_url(request), terms) for h in result.hits]
+    return out
+
+
+def _ask_kwargs(body: AskRequest) -> dict:
+    return {"k": body.k, "mode": body.mode, "since": body.since, "until": body.until, "tags": body.tags,
+            "visibility": None if body.visibility == "all" else "public", "today": body.today,
+            "llm": body.llm, "tone": body.tone}
+
+
+@router.post("/ask", summary="Answer with sources; `stream: true` answers as Server-Sent Events")
+def ask(request: Request, body: AskRequest):
+    svc = service(request)
+    if body.stream:
+        return StreamingResponse(_stream(svc, body, base_url(request)), media_type="text/event-stream",
+                                 headers=SSE_HEADERS)
+    asked = svc.ask(body.question, surface="api", **_ask_kwargs(body))
+    return svc.answer_json(asked, base_url(request), public_links=_public_links(body))
+
+
+def _public_links(body: AskRequest) -> bool:
+    return body.tone == "customer" or body.visibility == "public"
+
+
+def _stream(svc: Service, body: AskRequest, base: str):
+    """Events: `meta` {answer_id}, `token` {text}..., then `answer` (the JSON of a plain /api/ask)
+    or `error` {message}."""
+    answer_id = new_answer_id()
+    start = time.perf_counter()
+    yield sse("meta", {"answer_id": answer_id})
+    try:
+        for event in svc.ask_events(body.question, "api", answer_id, **_ask_kwargs(body)):
+            if event["type"] == "token":
+                yield sse("token", {"text": event["text"]})
+            elif event["type"] == "answer":
+                asked = Asked(event["answer"], answer_id, (time.perf_counter() - start) * 1000)
+                yield sse("answer", svc.answer_json(asked, base, public_links=_public_links(body)))
+    except BlogqaError as err:
+        yield sse("error", {"message": str(err)})
+    except Exception:
+        log.exception("stream failed for answer %s", answer_id)
+        yield sse("error", {"message": "internal server error (details are in the server log)"})
+
+
+@router.post("/assist", summary="Draft material for a reply to a customer's e-mail (public posts only)")
+def assist(request: Request, body: AssistRequest):
+    """Finds the question(s) in the e-mail, answers them from public posts (tone "customer") and
+    returns the /api/ask JSON plus `question`, the text that was searched."""
+    svc = service(request)
+    question = email_question(body.email)
+    asked = svc.ask(question, surface="assist", tone="customer", visibility="public", llm=body.llm)
+    out = svc.answer_json(asked, base_url(request), public_links=True)
+    out["question"] = question
+    return out
+
+
+@router.post("/feedback", summary="Was an answer helpful? Tied to its answer_id")
+def feedback(request: Request, body: FeedbackRequest):
+    svc = service(request)
+    if svc.events.answer_surface(body.answer_id) is None:
+        raise HTTPException(404, "unknown answer_id")
+    feedback_id = svc.events.log_feedback(body.answer_id, body.helpful, body.comment, surface="api")
+    return {"ok": True, "id": feedback_id}
+
+
+@router.post("/handover", summary="Leave a contact and a question for a person")
+def handover(request: Request, body: HandoverRequest, background: BackgroundTasks):
+    svc = service(request)
+    record = svc.events.add_handover(contact=body.contact, question=body.question, name=body.name,
+                                     answer_id=body.answer_id, surface="api")
+    if svc.settings.server.handover_webhook:
+        background.add_task(deliver_handover, svc.events, svc.settings.server.handover_webhook, record)
+    return {"ok": True, "id": record["id"], "status": record["status"]}
+
+
+@router.get("/handovers", summary="Hand-overs for staff, newest first")
+def handovers(request: Request, status: Literal["open", "closed"] | None = None,
+              limit: int = Query(100, ge=1, le=1000)):
+    return {"handovers": service(request).events.handovers(status, limit)}
+
+
+@router.post("/handovers/{handover_id}/status", summary="Mark a hand-over open or closed")
+def handover_status(request: Request, handover_id: int, body: HandoverStatus):
+    events = service(request).events
+    if not events.set_status(handover_id, body.status):
+        raise HTTPException(404, "unknown hand-over")
+    return {"ok": True, "id": handover_id, "status": body.status}
+
+
+@router.get("/posts/{post_id:path}", summary="One post, internal or public")
+def get_post(request: Request, post_id: str):
+    post = service(request).index.store.get_post(post_id)
+    if post is None:
+        raise HTTPException(404, "no such post")
+    return post_json(post, post_link(base_url(request), post.id, post.url, public=False))
+
+
+@router.get("/stats", summary="What the index holds")
+def stats(request: Request):
+    return service(request).index.stats()
+
+
+def post_json(post, link: str) -> dict:
+    return {"post_id": post.id, "title": post.title, "date": post.date and post.date.isoformat(),
+            "updated": post.updated and post.updated.isoformat(), "tags": list(post.tags),
+            "author": post.author, "url": post.url, "link": link, "visibility": post.visibility,
+            "body": post.body}

@@ -1,0 +1,128 @@
+"""OpenAI-compatible chat: `POST /v1/chat/completions` (streamed or not) and `GET /v1/models`,
+so chat front ends can use blogqa as a model whose answers carry `[n]` citations and links.
+
+Models: `blogqa` answers from every post; `blogqa-public` from public posts only. Without an
+LLM configured the answer is extractive. The question is the last user message."""
+from __future__ import annotations
+
+import logging
+import time
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import StreamingResponse
+
+from ..errors import BlogqaError
+from ..models import Answer
+from .routes_api import base_url, service
+from .schemas import ChatRequest
+from .service import Service, new_answer_id, post_link
+from .sse import SSE_HEADERS, sse
+
+log = logging.getLogger("blogqa.server")
+router = APIRouter(prefix="/v1", tags=["openai"])
+MODELS = {"blogqa": "answers from every post", "blogqa-public": "answers from public posts only"}
+CREATED = 1735689600  # 2025-01-01, a fixed "created" for the model list
+
+
+@router.get("/models", summary="The models blogqa answers as")
+def models():
+    return {"object": "list", "data": [{"id": m, "object": "model", "created": CREATED, "owned_by": "blogqa",
+                                        "description": d} for m, d in MODELS.items()]}
+
+
+def sources_text(answer: Answer, base: str, public: bool) -> str:
+    """`\\n\\nSources:\\n[1] [Title](link) (2024-05-08)` lines, Markdown so chat UIs make links."""
+    if not answer.sources:
+        return ""
+    lines = [f"[{s.n}] [{s.title}]({post_link(base, s.post_id, s.url, public)})" + (f" ({s.date})" if s.date else "")
+             for s in answer.sources]
+    return "\n\nSources:\n" + "\n".join(lines)
+
+
+def _question(body: ChatRequest) -> str:
+    if body.model not in MODELS:
+        raise HTTPException(404, f"model {body.model!r} does not exist; use one of {', '.join(MODELS)}")
+    users = [m.text() for m in body.messages if m.role == "user" and m.text().strip()]
+    if not users:
+        raise HTTPException(400, "messages: no user message with text")
+    if len(users[-1]) > 20_000:
+        raise HTTPException(400, "the last user message is over 20000 characters")
+    return users[-1]
+
+
+def _tokens(text: str) -> int:
+    return len(text.split())  # a documented estimate: whitespace words (no tokenizer download)
+
+
+def _sources_json(answer: Answer, base: str, public: bool) -> list[dict]:
+    return [{**s.to_json(), "link": post_link(base, s.post_id, s.url, public)} for s in answer.sources]
+
+
+@router.post("/chat/completions", summary="OpenAI-compatible chat completion, streamed or not")
+def chat_completions(request: Request, body: ChatRequest):
+    svc = service(request)
+    question = _question(body)
+    public = body.model == "blogqa-public"
+    base = base_url(request)
+    kwargs = {"visibility": "public", "tone": "customer"} if public else {}
+    if body.stream:
+        include_usage = bool((body.stream_options or {}).get("include_usage"))
+        return StreamingResponse(_stream(svc, body.model, question, base, public, kwargs, include_usage),
+                                 media_type="text/event-stream", headers=SSE_HEADERS)
+    asked = svc.ask(question, surface="openai", public=public)
+    answer = asked.answer
+    content = answer.text + sources_text(answer, base, public)
+    prompt_tokens = sum(_tokens(m.text()) for m in body.messages)
+    return {
+        "id": f"chatcmpl-{asked.answer_id}", "object": "chat.completion", "created": int(time.time()),
+        "model": body.model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop",
+                     "logprobs": None}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": _tokens(content),
+                  "total_tokens": prompt_tokens + _tokens(content)},
+        "answer_id": asked.answer_id, "abstained": answer.abstained,
+        "sources": _sources_json(answer, base, public),
+    }
+
+
+def _stream(svc: Service, model: str, question: str, base: str, public: bool, kwargs: dict, include_usage: bool):
+    answer_id = new_answer_id()
+    created = int(time.time())
+
+    def chunk(delta: dict, finish: str | None = None, **extra) -> bytes:
+        return sse(None, {"id": f"chatcmpl-{answer_id}", "object": "chat.completion.chunk", "created": created,
+                          "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra})
+
+    yield chunk({"role": "assistant", "content": ""})
+    sent = []
+    try:
+        if public:
+            # the public guard needs the whole answer before a word of it is shown
+            answer = svc.ask(question, surface="openai", public=True, answer_id=answer_id).answer
+            events = [{"type": "token", "text": answer.text}, {"type": "answer", "answer": answer}]
+        else:
+            events = svc.ask_events(question, "openai", answer_id, **kwargs)
+        for event in events:
+            if event["type"] == "token":
+                sent.append(event["text"])
+                yield chunk({"content": event["text"]})
+            elif event["type"] == "answer":
+                answer = event["answer"]
+                tail = sources_text(answer, base, public)
+                if tail:
+                    sent.append(tail)
+                    yield chunk({"content": tail})
+                yield chunk({}, "stop", answer_id=answer_id, sources=_sources_json(answer, base, public))
+    except BlogqaError as err:
+        yield sse(None, {"error": {"message": str(err), "type": "server_error", "code": 502}})
+    except Exception:
+        log.exception("chat stream failed for %s", answer_id)
+        yield sse(None, {"error": {"message": "internal server error", "type": "server_error", "code": 500}})
+    if include_usage:
+        completion = _tokens("".join(sent))
+        prompt = _tokens(question)
+        yield sse(None, {"id": f"chatcmpl-{answer_id}", "object": "chat.completion.chunk", "created": created,
+                         "model": model, "choices": [],
+                         "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                                   "total_tokens": prompt + completion}})
+    yield sse(None, "[DONE]")

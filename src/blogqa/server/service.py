@@ -1,0 +1,165 @@
+"""What the routes share: the app's state and the one place questions are answered and logged.
+
+Routes stay thin: parse, call `Service.ask()`/`.search()`, shape JSON. Public answers pass
+`public_guard()`, which re-checks every source against the index, so even a faulty
+retriever cannot show an internal post on the public surface."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import quote
+
+from ..config import Settings
+from ..errors import BlogqaError
+from ..models import Answer, Hit
+from .events import EventStore, redact
+from .text import highlight_terms, snippet
+
+log = logging.getLogger("blogqa.server")
+
+PUBLIC_ABSTAIN = ("죄송합니다. 공개된 글에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 연결해 드릴까요?\n"
+                  "Sorry, our public posts do not answer this. Would you like a person to contact you?")
+
+
+def new_answer_id() -> str:
+    return uuid.uuid4().hex
+
+
+def post_link(base_url: str, post_id: str, url: str | None, public: bool) -> str:
+    """The post's own URL when it has one, else this server's viewer page for it."""
+    if url:
+        return url
+    viewer = "/widget/posts/" if public else "/posts/"
+    return base_url.rstrip("/") + viewer + quote(post_id, safe="/")
+
+
+@dataclass
+class Asked:
+    answer: Answer
+    answer_id: str
+    latency_ms: float
+
+
+class Service:
+    def __init__(self, index, settings: Settings, events: EventStore):
+        self.index = index
+        self.settings = settings
+        self.events = events
+
+    # ---- visibility --------------------------------------------------------------------------
+    def is_public_post(self, post_id: str) -> bool:
+        post = self.index.store.get_post(post_id)
+        return post is not None and post.visibility == "public"
+
+    def public_guard(self, answer: Answer) -> Answer:
+        ids = {s.post_id for s in answer.sources} | {h.post.id for h in answer.hits}
+        leaked = [pid for pid in ids if not self.is_public_post(pid)]
+        if leaked:
+            log.error("public answer cited non-public posts %s; withheld", leaked)
+            return Answer(answer.question, PUBLIC_ABSTAIN, True, notes=["withheld"])
+        if answer.abstained:
+            return Answer(answer.question, PUBLIC_ABSTAIN, True, confidence=answer.confidence)
+        return answer
+
+    # ---- asking ------------------------------------------------------------------------------
+    def ask(self, question: str, surface: str, public: bool = False, answer_id: str | None = None,
+            **kwargs) -> Asked:
+        answer_id = answer_id or new_answer_id()
+        start = time.perf_counter()
+        try:
+            if public:
+                answer = self.public_guard(self.index.ask(question, visibility="public", tone="customer"))
+            else:
+                answer = self.index.ask(question, **kwargs)
+        except Exception as err:
+            self._log(question, surface, answer_id, start, None, error=err)
+            raise
+        self._log(question, surface, answer_id, start, answer)
+        return Asked(answer, answer_id, (time.perf_counter() - start) * 1000)
+
+    def ask_events(self, question: str, surface: str, answer_id: str, **kwargs) -> Iterator[dict]:
+        """`Index.ask_stream` events, logged once the answer is complete (or failed)."""
+        start = time.perf_counter()
+        answer = None
+        try:
+            for event in self.index.ask_stream(question, **kwargs):
+                if event["type"] == "answer":
+                    answer = event["answer"]
+                yield event
+        except Exception as err:
+            self._log(question, surface, answer_id, start, None, error=err)
+            raise
+        self._log(question, surface, answer_id, start, answer)
+
+    def _log(self, question: str, surface: str, answer_id: str, start: float, answer: Answer | None,
+             error: Exception | None = None) -> None:
+        latency = (time.perf_counter() - start) * 1000
+        message = None
+        if error is not None:
+            message = str(error) if isinstance(error, BlogqaError) else type(error).__name__
+        try:
+            self.events.log_question(
+                kind="ask", surface=surface, question=question, latency_ms=latency, answer_id=answer_id,
+                abstained=None if answer is None else answer.abstained,
+                confidence=None if answer is None else float(answer.confidence),
+                sources=[s.post_id for s in answer.sources] if answer else [], error=message)
+        except Exception:  # the answer matters more than its log line
+            log.exception("could not log question %s", answer_id)
+        log.info("ask surface=%s answer_id=%s latency_ms=%.0f abstained=%s error=%s q=%s", surface, answer_id,
+                 latency, None if answer is None else answer.abstained, message, json.dumps(
+                     (redact(question) or "")[:80], ensure_ascii=False))
+
+    def search(self, query: str, **kwargs):
+        start = time.perf_counter()
+        result = self.index.search(query, **kwargs)
+        try:
+            self.events.log_question(kind="search", surface="api", question=query,
+                                     latency_ms=(time.perf_counter() - start) * 1000,
+                                     sources=[h.post.id for h in result.hits])
+        except Exception:
+            log.exception("could not log search")
+        return result
+
+    def terms(self, query: str) -> list[str]:
+        try:
+            tokenizer = self.index.tokenizer
+        except Exception:
+            tokenizer = None
+        return highlight_terms(query, tokenizer)
+
+    # ---- JSON shapes -------------------------------------------------------------------------
+    def answer_json(self, asked: Asked, base_url: str, public: bool = False, public_links: bool = False) -> dict:
+        """`public`: the public shape (no hits, no post ids). `public_links`: links a customer can
+        open (the post's URL or the public viewer), for drafts that go out to customers."""
+        a = asked.answer
+        sources = []
+        for s in a.sources:
+            item = s.to_json()
+            item["link"] = post_link(base_url, s.post_id, s.url, public or public_links)
+            sources.append(item)
+        if public:
+            return {"answer_id": asked.answer_id, "answer": a.text, "abstained": a.abstained,
+                    "confidence": round(float(a.confidence), 4),
+                    "sources": [{k: x[k] for k in ("n", "title", "date", "link")} for x in sources],
+                    "latency_ms": round(asked.latency_ms, 1)}
+        out = a.to_json()
+        out.update(answer_id=asked.answer_id, sources=sources, latency_ms=round(asked.latency_ms, 1))
+        terms = self.terms(a.question)
+        out["hits"] = [self.hit_json(h, base_url, terms, public_links) for h in a.hits]
+        return out
+
+    def hit_json(self, hit: Hit, base_url: str, terms: list[str], public_links: bool = False) -> dict:
+        item = hit.to_json()
+        item["visibility"] = hit.post.visibility
+        item["link"] = post_link(base_url, hit.post.id, hit.post.url, public_links and hit.post.visibility == "public")
+        item["snippet"] = snippet(hit.text, terms)
+        return item
+
+
+def iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None

@@ -1,0 +1,103 @@
+/* Support assist: a pasted customer e-mail -> /api/ask (tone "customer", so public posts only)
+   -> an editable draft reply with the sources; plus the customers' hand-over requests. */
+(function () {
+  "use strict";
+  var ui, t;
+
+  function $(id) { return document.getElementById(id); }
+
+  function composeDraft(answer) {
+    var body;
+    if (answer.abstained) {
+      body = t("assist.fallback");
+    } else {
+      body = answer.answer.split("\n").filter(function (line) {
+        return !/:\s*$/.test(line.trim()); // drop lead-in lines such as "블로그 글에서 찾은 내용입니다:"
+      }).map(function (line) { return line.replace(/^\s*-\s+/, ""); }).join("\n");
+    }
+    var refs = answer.sources.map(function (s) { return "[" + s.n + "] " + s.title + " - " + s.link; });
+    return t("assist.greeting") + body + (refs.length ? t("assist.refs") + refs.join("\n") : "") + t("assist.closing");
+  }
+
+  function usedPost(hit) {
+    var href = ui.safeLink(hit.link);
+    var title = href ? ui.el("a", { href: href, className: "source-link", target: "_blank", rel: "noopener", text: hit.title })
+                     : ui.el("span", { text: hit.title });
+    return ui.el("li", {}, [title, ui.el("span", { className: "date", text: hit.date || "" }),
+                            ui.el("p", { className: "excerpt", text: hit.snippet })]);
+  }
+
+  async function draft(event) {
+    event.preventDefault();
+    var email = $("email").value.trim();
+    if (!email) { return; }
+    $("error").hidden = true;
+    $("draft-button").disabled = true;
+    try {
+      var answer = await ui.api("/api/assist", { email: email });
+      $("draft").value = composeDraft(answer);
+      $("draft-warning").hidden = !answer.abstained;
+      var cited = {};
+      answer.sources.forEach(function (s) { cited[s.post_id] = true; });
+      var list = $("used-posts");
+      list.textContent = "";
+      answer.hits.filter(function (h) { return cited[h.post_id]; }).forEach(function (h) { list.appendChild(usedPost(h)); });
+      if (!list.children.length) { list.appendChild(ui.el("li", { className: "note", text: t("assist.none") })); }
+      $("draft-feedback").textContent = "";
+      $("draft-feedback").appendChild(ui.feedbackBar(answer.answer_id));
+      $("draft-section").hidden = false;
+      $("copy-status").textContent = "";
+    } catch (e) {
+      $("error").hidden = false;
+      $("error").textContent = t("error.generic") + e.message;
+    } finally {
+      $("draft-button").disabled = false;
+    }
+  }
+
+  async function copyDraft() {
+    var text = $("draft").value;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (e) {
+      $("draft").select();
+      document.execCommand("copy");
+    }
+    $("copy-status").textContent = t("assist.copied");
+  }
+
+  async function loadHandovers() {
+    var rows = $("handover-rows");
+    try {
+      var data = await ui.api("/api/handovers?limit=50");
+      rows.textContent = "";
+      data.handovers.forEach(function (h) {
+        var next = h.status === "open" ? "closed" : "open";
+        var button = ui.el("button", { type: "button", className: "link",
+          text: t(h.status === "open" ? "handovers.close" : "handovers.reopen"), onclick: function () {
+            ui.api("/api/handovers/" + h.id + "/status", { status: next }).then(loadHandovers);
+          } });
+        rows.appendChild(ui.el("tr", { className: "status-" + h.status }, [
+          ui.el("td", { text: (h.at || "").replace("T", " ").slice(0, 16) }),
+          ui.el("td", { text: h.contact }),
+          ui.el("td", { className: "question", text: h.question }),
+          ui.el("td", { text: h.status }),
+          ui.el("td", {}, [button])
+        ]));
+      });
+      $("handovers-empty").hidden = data.handovers.length > 0;
+    } catch (e) {
+      $("handovers-empty").hidden = false;
+      $("handovers-empty").textContent = t("error.generic") + e.message;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    ui = window.blogqaUI;
+    t = window.blogqaI18n.t;
+    $("assist-form").addEventListener("submit", draft);
+    $("copy-button").addEventListener("click", copyDraft);
+    $("handovers-refresh").addEventListener("click", loadHandovers);
+    loadHandovers();
+  });
+})();

@@ -1,0 +1,87 @@
+/* UI text in Korean and English. Elements carry data-i18n="key" (textContent) or
+   data-i18n-placeholder="key"; the toggle button switches and remembers the language. */
+(function () {
+  "use strict";
+  var TEXT = {
+    ko: {
+      "nav.search": "검색", "nav.assist": "상담 도우미", "nav.widget": "고객 위젯", "nav.docs": "API 문서",
+      "lang.toggle": "English",
+      "search.title": "사내 블로그 검색", "search.placeholder": "블로그에 물어보세요 (예: 정산 주기는 어떻게 되나요?)",
+      "search.button": "검색", "filter.since": "시작일", "filter.until": "종료일", "filter.tags": "태그 (쉼표로 구분)",
+      "filter.public": "공개 글만", "filter.clear": "필터 지우기",
+      "answer.title": "답변", "answer.loading": "답변을 찾는 중…", "answer.sources": "출처",
+      "answer.helpful": "도움이 됐나요?", "answer.yes": "네", "answer.no": "아니요",
+      "answer.thanks": "의견 감사합니다.", "answer.abstained": "확실한 답을 찾지 못했습니다.",
+      "results.count": "검색 결과 {n}건", "results.none": "검색 결과가 없습니다.", "results.title": "검색 결과",
+      "badge.internal": "사내 전용", "error.generic": "오류가 발생했습니다: ",
+      "assist.title": "상담 도우미", "assist.intro": "고객 이메일을 붙여넣으면 공개된 블로그 글로 답장 초안을 만듭니다. 보내기 전에 확인하고 고쳐 주세요.",
+      "assist.email": "고객 이메일", "assist.placeholder": "고객이 보낸 이메일을 여기에 붙여넣으세요",
+      "assist.button": "답장 초안 만들기", "assist.draft": "답장 초안 (수정 가능)", "assist.copy": "복사",
+      "assist.copied": "복사했습니다.", "assist.used": "초안에 사용한 글", "assist.none": "사용한 글이 없습니다.",
+      "assist.warn": "블로그에서 확실한 답을 찾지 못했습니다. 담당 부서에 확인하세요.",
+      "assist.greeting": "안녕하세요, 고객님.\n문의해 주셔서 감사합니다.\n\n",
+      "assist.closing": "\n\n더 궁금하신 점이 있으면 언제든 답장 주세요.\n감사합니다.",
+      "assist.fallback": "문의하신 내용은 담당 부서에 확인한 뒤 다시 안내해 드리겠습니다.",
+      "assist.refs": "\n\n참고 자료:\n",
+      "handovers.title": "고객 상담 요청", "handovers.refresh": "새로고침", "handovers.empty": "상담 요청이 없습니다.",
+      "handovers.when": "시각", "handovers.contact": "연락처", "handovers.question": "질문", "handovers.status": "상태",
+      "handovers.close": "완료 처리", "handovers.reopen": "다시 열기",
+      "widget.title": "고객 위젯 미리보기", "widget.intro": "아래 코드를 회사 웹사이트에 넣으면 오른쪽 아래에 채팅 버튼이 생깁니다. 위젯은 공개된 글만 사용합니다.",
+      "widget.hint": "오른쪽 아래의 파란 채팅 버튼을 눌러 보세요."
+    },
+    en: {
+      "nav.search": "Search", "nav.assist": "Support assist", "nav.widget": "Customer widget", "nav.docs": "API docs",
+      "lang.toggle": "한국어",
+      "search.title": "Company blog search", "search.placeholder": "Ask the blog (e.g. How often are settlements paid?)",
+      "search.button": "Search", "filter.since": "From", "filter.until": "Until", "filter.tags": "Tags (comma-separated)",
+      "filter.public": "Public posts only", "filter.clear": "Clear filters",
+      "answer.title": "Answer", "answer.loading": "Looking for an answer…", "answer.sources": "Sources",
+      "answer.helpful": "Was this helpful?", "answer.yes": "Yes", "answer.no": "No",
+      "answer.thanks": "Thanks for the feedback.", "answer.abstained": "No confident answer was found.",
+      "results.count": "{n} results", "results.none": "No matching posts.", "results.title": "Results",
+      "badge.internal": "internal", "error.generic": "Something went wrong: ",
+      "assist.title": "Support assist", "assist.intro": "Paste a customer's e-mail to get a draft reply built from public blog posts. Check and edit it before sending.",
+      "assist.email": "Customer e-mail", "assist.placeholder": "Paste the customer's e-mail here",
+      "assist.button": "Draft a reply", "assist.draft": "Draft reply (editable)", "assist.copy": "Copy",
+      "assist.copied": "Copied.", "assist.used": "Posts used in the draft", "assist.none": "No posts were used.",
+      "assist.warn": "The blog has no confident answer. Check with the team in charge.",
+      "assist.greeting": "Hello,\nthank you for reaching out.\n\n",
+      "assist.closing": "\n\nIf you have any other questions, just reply to this e-mail.\nBest regards.",
+      "assist.fallback": "We are checking your question with the team in charge and will get back to you.",
+      "assist.refs": "\n\nReferences:\n",
+      "handovers.title": "Customer hand-overs", "handovers.refresh": "Refresh", "handovers.empty": "No hand-overs.",
+      "handovers.when": "When", "handovers.contact": "Contact", "handovers.question": "Question", "handovers.status": "Status",
+      "handovers.close": "Close", "handovers.reopen": "Reopen",
+      "widget.title": "Customer widget preview", "widget.intro": "Put the snippet below on the company website to get a chat bubble in the bottom right corner. The widget only uses public posts.",
+      "widget.hint": "Click the blue chat button in the bottom right."
+    }
+  };
+  var lang = "ko";
+  try { lang = localStorage.getItem("blogqa.lang") || "ko"; } catch (e) { /* storage blocked */ }
+  if (!TEXT[lang]) { lang = "ko"; }
+
+  function t(key, vars) {
+    var s = (TEXT[lang] && TEXT[lang][key]) || TEXT.ko[key] || key;
+    if (vars) { Object.keys(vars).forEach(function (k) { s = s.replace("{" + k + "}", String(vars[k])); }); }
+    return s;
+  }
+  function apply() {
+    document.documentElement.lang = lang;
+    document.querySelectorAll("[data-i18n]").forEach(function (node) { node.textContent = t(node.dataset.i18n); });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach(function (node) {
+      node.placeholder = t(node.dataset.i18nPlaceholder);
+    });
+    document.dispatchEvent(new CustomEvent("blogqa:lang", { detail: lang }));
+  }
+  function set(next) {
+    lang = TEXT[next] ? next : "ko";
+    try { localStorage.setItem("blogqa.lang", lang); } catch (e) { /* ignore */ }
+    apply();
+  }
+  window.blogqaI18n = { t: t, set: set, lang: function () { return lang; } };
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.getElementById("lang-toggle");
+    if (toggle) { toggle.addEventListener("click", function () { set(lang === "ko" ? "en" : "ko"); }); }
+    apply();
+  });
+})();
