@@ -172,6 +172,22 @@ class EmbeddedStore:
         """(chunk ids, vectors) of the live generation, for migrating to another store."""
         return self._chunk_ids, self._vectors
 
+    def iter_post_chunks(self) -> Iterator[tuple[str, str, str, list[tuple]]]:
+        """Read-only export for copying the index to another store, one post at a time in id order:
+        (post id, source, content hash, [(chunk id, ordinal, heading, text, tokens, vector, text hash), ...])."""
+        db = self._db()
+        chunks = db.execute("SELECT post_id, id, ordinal, heading, text, tokens, vector, text_hash "
+                            "FROM chunks ORDER BY post_id, id")
+        pending = next(chunks, None)
+        for pid, source, content_hash in db.execute("SELECT id, source, content_hash FROM posts ORDER BY id").fetchall():
+            rows = []
+            while pending is not None and pending[0] == pid:
+                _, cid, ordinal, heading, text, tokens, vector, text_hash = pending
+                rows.append((cid, ordinal, heading, text, json.loads(tokens),
+                             np.frombuffer(vector, dtype=np.float32), text_hash))
+                pending = next(chunks, None)
+            yield pid, source, content_hash, rows
+
     def stats(self) -> dict:
         dates = [p.date for p in self._posts.values() if p.date]
         return {"backend": "embedded", "path": str(self.path), "generation": self._gen,
