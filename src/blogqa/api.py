@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Iterator
 
+from .answer.llm import ask_index, ask_index_stream
 from .config import Settings
 from .errors import UsageError
 from .index.embed import get_embedder
@@ -99,22 +100,18 @@ class Index:
     def ask(self, question: str, k: int | None = None, mode: str | None = None, since: dt.date | None = None,
             until: dt.date | None = None, tags: Iterable[str] = (), visibility: str | None = None,
             today: dt.date | None = None, llm: bool | None = None, tone: str = "internal") -> Answer:
-        """Answer a question. `llm=None` uses the LLM when one is configured, `True` insists, `False` never."""
-        if tone == "customer":
-            visibility = "public"
-        result = self.search(question, k=k, mode=mode, since=since, until=until, tags=tags,
-                             visibility=visibility, today=today)
-        from .answer.extractive import extractive_answer
+        """Answer a question. `llm=None` uses the LLM when one is configured, `True` insists, `False` never.
 
-        return extractive_answer(question, result, self.tokenizer)
+        `tone` is "internal" (concise, all posts) or "customer" (polite, public posts only)."""
+        return ask_index(self, question, dict(k=k, mode=mode, since=since, until=until, tags=tags,
+                                              visibility=visibility, today=today), llm=llm, tone=tone)
 
     def ask_stream(self, question: str, **kwargs) -> Iterator[dict]:
         """Events for streaming surfaces: {"type": "token", "text": str} ... then
-        {"type": "answer", "answer": Answer}. The extractive answer streams line by line."""
-        answer = self.ask(question, **kwargs)
-        for line in answer.text.splitlines(keepends=True):
-            yield {"type": "token", "text": line}
-        yield {"type": "answer", "answer": answer}
+        {"type": "answer", "answer": Answer}. An LLM answer streams as the model writes it; the
+        extractive answer streams line by line. Takes the arguments of `ask`."""
+        llm, tone = kwargs.pop("llm", None), kwargs.pop("tone", "internal")
+        yield from ask_index_stream(self, question, kwargs, llm=llm, tone=tone)
 
     def posts(self) -> Iterator[Post]:
         """Every post in the index, with its full text."""

@@ -35,6 +35,9 @@ def register(sub) -> None:
     p.add_argument("question")
     _read_args(p)
     p.add_argument("--public", action="store_true", help="answer from public posts only")
+    add_llm_args(p)
+    p.add_argument("--stream", action="store_true",
+                   help="print the answer as it is written (with --json: one JSON event per line)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("stats", help="what is in an index")
@@ -98,19 +101,78 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args) -> int:
     idx = open_index(args)
-    answer = idx.ask(args.question, k=args.k, mode=args.mode, visibility="public" if args.public else None,
-                     **_filters(args))
+    apply_llm_args(idx, args)
+    kwargs = dict(k=args.k, mode=args.mode, visibility="public" if args.public else None, llm=llm_choice(args),
+                  tone=args.tone, **_filters(args))
+    if args.stream:
+        answer = None
+        streamed = []
+        for event in idx.ask_stream(args.question, **kwargs):
+            if event["type"] == "token":
+                streamed.append(event["text"])
+                if args.json:
+                    print_json({"type": "token", "text": event["text"]})
+                else:
+                    sys.stdout.write(event["text"])
+                    sys.stdout.flush()
+            elif event["type"] == "answer":
+                answer = event["answer"]
+        if args.json:
+            print_json({"type": "answer", **answer.to_json()})
+            return 0
+        print()
+        if answer.text.strip() != "".join(streamed).strip():  # abstained, or citations were removed
+            print("\n" + answer.text)
+        _print_sources(answer)
+        return 0
+    answer = idx.ask(args.question, **kwargs)
     if args.json:
         print_json(answer.to_json())
         return 0
     print(answer.text)
+    _print_sources(answer)
+    return 0
+
+
+def _print_sources(answer) -> None:
     if answer.sources:
         print()
     for s in answer.sources:
         print(f"[{s.n}] {s.title} ({s.date or 'date unknown'}) {s.url or s.source_path or s.post_id}")
     for note in answer.notes:
         print(f"({note})")
-    return 0
+
+
+def add_llm_args(p: argparse.ArgumentParser) -> None:
+    """The answerer flags shared by `ask` and `chat`."""
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--llm", action="store_true",
+                       help="insist on a generated answer (error when no LLM is configured)")
+    which.add_argument("--extractive", action="store_true", help="never call an LLM; the offline answer")
+    p.add_argument("--gguf", metavar="PATH", help="run this GGUF model in-process (needs blogqa[local])")
+    p.add_argument("--model", help="LLM model name (else BLOGQA_LLM_MODEL)")
+    p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
+                                      "(else BLOGQA_LLM_BASE_URL)")
+    p.add_argument("--tone", choices=["internal", "customer"], default="internal",
+                   help="internal: concise, all posts (default); customer: polite, public posts only")
+
+
+def apply_llm_args(idx, args) -> None:
+    """CLI flags override the LLM settings from the config file and the environment."""
+    from dataclasses import replace
+
+    changes = {name: getattr(args, name) for name in ("gguf", "model", "base_url")
+               if getattr(args, name, None)}
+    if changes:
+        idx.settings = replace(idx.settings, llm=replace(idx.settings.llm, **changes))
+
+
+def llm_choice(args) -> bool | None:
+    if getattr(args, "extractive", False):
+        return False
+    if getattr(args, "llm", False) or getattr(args, "gguf", None):
+        return True
+    return None
 
 
 def cmd_stats(args) -> int:

@@ -1,0 +1,453 @@
+"""Generated answers through any OpenAI-compatible chat API (or a local GGUF file).
+
+    answer = llm_answer(question, search_result, tokenizer, settings.llm, tone="internal")
+    for event in llm_answer_stream(...):   # {"type": "token", "text"} ... {"type": "answer", "answer"}
+        ...
+
+Order of decisions, for every question:
+1. Retrieval evidence (the same gate as the extractive answerer): too weak -> abstain, and the
+   model is not asked at all.
+2. One chat call with the numbered sources (prompt.py).
+3. The model's own "I don't know" (the NO_ANSWER sentinel, or a short reply saying it does not
+   know and citing nothing) -> abstain.
+4. Citations checked (citations.py): out-of-range ones removed and noted; sources = cited posts.
+
+Faults: timeouts, 429 and 5xx (and dropped connections) are retried with exponential backoff and
+jitter within one overall deadline of `LLMSettings.timeout` seconds; everything else, and running
+out of time or attempts, raises `LLMError` with a one-line message (server down, wrong model,
+rejected key, ...).
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import random
+import re
+import time
+from typing import Callable, Iterator
+
+from ..config import LLMSettings
+from ..errors import LLMError
+from ..models import Answer
+from .citations import check_citations, cited_sources
+from .evidence import Evidence, judge
+from .extractive import abstain_text, extractive_answer
+from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
+
+NO_LLM_NOTE = "no LLM configured; extractive answer"
+
+BACKOFF_BASE = 0.5   # seconds before the first retry (doubling, with jitter)
+BACKOFF_CAP = 8.0
+RETRY_STATUS = frozenset({408, 409, 425, 429})  # plus every 5xx
+MIN_CONFIDENCE = inspect.signature(extractive_answer).parameters["min_confidence"].default
+
+_IDK = re.compile(
+    r"(i\s+(do\s*n[o']?t|cannot|can't|am\s+unable\s+to)\s+(know|find|answer|tell)|\bno\s+information\b"
+    r"|not\s+(mentioned|stated|covered|found)\s+in\s+the\s+(sources?|posts?|blog)"
+    r"|모르겠|알\s*수\s*없|찾(을|지)\s*수\s*없|찾지\s*못했|나와\s*있지\s*않|언급(되어\s*있지|이)\s*않|정보가\s*없)",
+    re.I,
+)
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
+
+
+# ---- choosing the answerer ---------------------------------------------------------------
+
+def use_llm(settings: LLMSettings, llm: bool | None) -> bool:
+    """`llm=None`: the LLM when one is configured; `True`: insist (LLMError if none); `False`: never."""
+    if llm is False:
+        return False
+    if settings.configured:
+        return True
+    if llm:
+        raise LLMError(
+            "no LLM configured: set BLOGQA_LLM_BASE_URL and BLOGQA_LLM_MODEL (or BLOGQA_LLM_API_KEY / "
+            "OPENAI_API_KEY and a model), pass --base-url/--model or --gguf PATH, or drop --llm for the "
+            "extractive answer")
+    return False
+
+
+# ---- backends ----------------------------------------------------------------------------
+
+class OpenAIBackend:
+    """Chat completions over the official `openai` client (OpenAI, Azure's v1 endpoint, Ollama,
+    vLLM, llama.cpp's server, ...). Retries are ours: the client's own are turned off."""
+
+    def __init__(self, settings: LLMSettings):
+        import openai
+
+        if not settings.model:
+            raise LLMError("no LLM model given: set BLOGQA_LLM_MODEL or pass --model")
+        self.settings = settings
+        self.model = settings.model
+        self.where = settings.base_url or "https://api.openai.com/v1"
+        # Local servers need no key, but the client insists on one.
+        key = settings.api_key or "blogqa-no-key"
+        self.client = openai.OpenAI(base_url=settings.base_url or None, api_key=key, max_retries=0,
+                                    timeout=settings.timeout)
+
+    def _create(self, messages: list[dict], timeout: float, stream: bool, max_tokens: int | None):
+        kwargs = {"model": self.model, "messages": messages, "temperature": self.settings.temperature,
+                  "stream": stream, "timeout": timeout}
+        if max_tokens:
+            kwargs["max_tokens"] = max_tokens
+        return self.client.chat.completions.create(**kwargs)
+
+    def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
+        def attempt(timeout: float) -> str:
+            response = self._create(messages, timeout, False, max_tokens)
+            if not getattr(response, "choices", None):
+                raise LLMError(f"the LLM server at {self.where} sent a reply without choices")
+            return response.choices[0].message.content or ""
+
+        return _with_retries(attempt, self.settings, self._error)
+
+    def stream(self, messages: list[dict], max_tokens: int | None = None) -> Iterator[str]:
+        """Text deltas as they arrive. Failures before the first delta are retried like
+        `complete`; a stream that breaks off later raises LLMError."""
+        deadline = time.monotonic() + self.settings.timeout
+        attempt = 0
+        while True:
+            started = False
+            try:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0.05:
+                    raise _Expired()
+                response = self._create(messages, remaining, True, max_tokens)
+                for chunk in response:
+                    choices = getattr(chunk, "choices", None) or []
+                    delta = getattr(choices[0], "delta", None) if choices else None
+                    text = getattr(delta, "content", None) if delta is not None else None
+                    if text:
+                        started = True
+                        yield text
+                return
+            except LLMError:
+                raise
+            except Exception as err:  # noqa: BLE001 - classified below, never swallowed
+                if isinstance(err, _Expired):
+                    raise self._error(None, attempt) from None
+                if started or not _retryable(err):
+                    raise self._error(err, attempt + 1, broke_off=started) from err
+                delay = _backoff(attempt, err)
+                if time.monotonic() + delay >= deadline or attempt >= self.settings.max_retries:
+                    raise self._error(err, attempt + 1) from err
+                time.sleep(delay)
+                attempt += 1
+
+    def models(self) -> list[str]:
+        try:
+            return sorted(m.id for m in self.client.models.list(timeout=min(10.0, self.settings.timeout)))
+        except Exception:  # noqa: BLE001 - only used to improve an error message
+            return []
+
+    def _error(self, err: Exception | None, attempts: int, broke_off: bool = False) -> LLMError:
+        import openai
+
+        s, where = self.settings, self.where
+        tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
+        if err is None or isinstance(err, openai.APITimeoutError) or _is_timeout(err):
+            return LLMError(f"the LLM server at {where} did not answer within {s.timeout:g}s{tries} "
+                            f"(model {self.model!r}); raise llm.timeout or check the server")
+        if broke_off:
+            return LLMError(f"the answer stream from {where} broke off: {_short(err)}")
+        if isinstance(err, openai.APIConnectionError) or _is_connection(err):
+            return LLMError(f"cannot connect to the LLM server at {where}{tries}: is it running and is "
+                            f"the base URL right? ({_short(err.__cause__ or err)})")
+        status = getattr(err, "status_code", None)
+        message = _server_message(err)
+        if status in (401, 403):
+            return LLMError(f"the LLM server at {where} rejected the API key ({status}): set "
+                            f"BLOGQA_LLM_API_KEY or OPENAI_API_KEY")
+        if status == 404 or (status in (400, 422) and "model" in message.lower()):
+            available = self.models()
+            if available and self.model not in available:
+                shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+                return LLMError(f"model {self.model!r} is not available at {where} (it has: {shown}); "
+                                f"set BLOGQA_LLM_MODEL or --model")
+            if status == 404 and not available:
+                return LLMError(f"{where} has no chat completions endpoint or no model {self.model!r} "
+                                f"(404: {message}); the base URL usually ends in /v1")
+            return LLMError(f"the LLM server at {where} refused model {self.model!r} ({status}: {message})")
+        if status == 429:
+            return LLMError(f"the LLM server at {where} is still rate-limiting (429){tries}: {message}")
+        if status is not None and status >= 500:
+            return LLMError(f"the LLM server at {where} failed ({status}){tries}: {message}")
+        if status is not None:
+            return LLMError(f"the LLM server at {where} refused the request ({status}): {message}")
+        return LLMError(f"the LLM call to {where} failed: {_short(err)}")
+
+
+class _Expired(Exception):
+    pass
+
+
+def _with_retries(attempt: Callable[[float], str], settings: LLMSettings,
+                  error: Callable[[Exception | None, int], LLMError]) -> str:
+    """Run `attempt(timeout)` until it succeeds, the error is not retryable, `max_retries` retries
+    are spent, or the overall deadline (`settings.timeout` from now) would pass."""
+    deadline = time.monotonic() + settings.timeout
+    tries = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            raise error(None, tries)
+        try:
+            return attempt(remaining)
+        except LLMError:
+            raise
+        except Exception as err:  # noqa: BLE001 - classified below, never swallowed
+            tries += 1
+            if not _retryable(err):
+                raise error(err, tries) from err
+            delay = _backoff(tries - 1, err)
+            if tries > settings.max_retries or time.monotonic() + delay >= deadline:
+                raise error(err, tries) from err
+            time.sleep(delay)
+
+
+def _backoff(retry: int, err: Exception | None = None) -> float:
+    """Exponential backoff with jitter (half fixed, half random); a server's Retry-After wins
+    when it asks for longer (capped)."""
+    base = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** retry))
+    delay = base / 2 + random.uniform(0, base / 2)
+    response = getattr(err, "response", None)
+    header = None
+    try:
+        header = response.headers.get("retry-after") if response is not None else None
+    except Exception:  # noqa: BLE001
+        header = None
+    if header:
+        try:
+            delay = max(delay, min(BACKOFF_CAP, float(header)))
+        except ValueError:
+            pass
+    return delay
+
+
+def _retryable(err: Exception) -> bool:
+    import openai
+
+    if isinstance(err, openai.APIStatusError):
+        return err.status_code in RETRY_STATUS or err.status_code >= 500
+    return isinstance(err, openai.APIConnectionError) or _is_timeout(err) or _is_connection(err)
+
+
+def _is_timeout(err: Exception) -> bool:
+    return any("timeout" in cls.__name__.lower() for cls in type(err).__mro__) or isinstance(err, TimeoutError)
+
+
+def _is_connection(err: Exception) -> bool:
+    names = [cls.__name__ for cls in type(err).__mro__]
+    return isinstance(err, ConnectionError) or any(n in ("ConnectError", "RemoteProtocolError", "ReadError",
+                                                        "NetworkError", "TransportError") for n in names)
+
+
+def _server_message(err: Exception) -> str:
+    body = getattr(err, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return _short(inner["message"])
+        if isinstance(inner, str):
+            return _short(inner)
+    return _short(getattr(err, "message", None) or err)
+
+
+def _short(value, limit: int = 200) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@functools.lru_cache(maxsize=8)
+def get_backend(settings: LLMSettings):
+    """The chat backend for these settings (cached: a GGUF model is loaded once per process)."""
+    if settings.gguf:
+        from .local import LocalBackend
+
+        return LocalBackend(settings)
+    return OpenAIBackend(settings)
+
+
+# ---- answering ---------------------------------------------------------------------------
+
+def evidence_gate(question: str, result, tokenizer) -> tuple[bool, Evidence | None]:
+    """The extractive answerer's gate: enough retrieval evidence to ask a model at all?"""
+    hits = result.hits
+    if not hits:
+        return False, None
+    q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
+    top = hits[0]
+    top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
+    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical)
+    ordered = result.intent is not None and getattr(result.intent, "order", None)
+    return bool(evidence.confidence >= MIN_CONFIDENCE or ordered), evidence
+
+
+def llm_answer(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
+               backend=None, today=None) -> Answer:
+    """A generated, cited answer (one chat call), or an abstention."""
+    answer = None
+    for event in _answer_events(question, result, tokenizer, settings, tone, backend, today, stream=False):
+        if event["type"] == "answer":
+            answer = event["answer"]
+    return answer
+
+
+def llm_answer_stream(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
+                      backend=None, today=None) -> Iterator[dict]:
+    """{"type": "token", "text"} events as the model writes, then {"type": "answer", "answer"}."""
+    yield from _answer_events(question, result, tokenizer, settings, tone, backend, today, stream=True)
+
+
+def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, backend, today,
+                   stream: bool) -> Iterator[dict]:
+    if tone not in TONES:
+        raise LLMError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
+    notes = list(result.notes)
+    ok, evidence = evidence_gate(question, result, tokenizer)
+    confidence = evidence.confidence if evidence else 0.0
+    if not ok:
+        text = abstain_text(question)
+        yield {"type": "token", "text": text}
+        yield {"type": "answer", "answer": Answer(question, text, True, confidence=confidence, notes=notes,
+                                                  hits=result.hits)}
+        return
+    prompt = build_prompt(question, result.hits, tone=tone, context_tokens=settings.context_tokens, today=today)
+    if not prompt.sources:
+        text = abstain_text(question)
+        yield {"type": "token", "text": text}
+        yield {"type": "answer", "answer": Answer(question, text, True, confidence=confidence,
+                                                  notes=notes + ["no source fits in llm.context_tokens"],
+                                                  hits=result.hits)}
+        return
+    backend = backend or get_backend(settings)
+    if stream:
+        parts: list[str] = []
+        shown = _StreamFilter()
+        for delta in backend.stream(prompt.messages):
+            parts.append(delta)
+            for text in shown.feed(delta):
+                yield {"type": "token", "text": text}
+        for text in shown.flush():
+            yield {"type": "token", "text": text}
+        raw = "".join(parts)
+    else:
+        raw = backend.complete(prompt.messages)
+    yield {"type": "answer", "answer": finish_answer(question, raw, prompt, confidence, notes, result.hits)}
+
+
+def model_abstained(text: str) -> bool:
+    """The model said it cannot answer: the sentinel alone, or a short uncited "I don't know".
+
+    >>> model_abstained("NO_ANSWER"), model_abstained("모르겠습니다."), model_abstained("배포는 매일 합니다 [1].")
+    (True, True, False)
+    """
+    if re.fullmatch(r"[\s\"'`*.:]*" + NO_ANSWER + r"[\s\"'`*.:]*", text):
+        return True
+    if check_citations(text, 10 ** 6).cited:
+        return False
+    return NO_ANSWER in text or (len(text) <= 240 and bool(_IDK.search(text)))
+
+
+def finish_answer(question: str, raw: str, prompt: Prompt, confidence: float, notes: list[str],
+                  hits=None) -> Answer:
+    """Turn the model's reply into an Answer: abstention, citation check, cited sources only."""
+    text = _THINK.sub("", raw or "").strip()
+    notes = list(notes)
+    hits = list(hits or [])
+    if not text or model_abstained(text):
+        notes.append("the model found no answer in the sources" if text else "the model returned no text")
+        return Answer(question, abstain_text(question), True, confidence=confidence, notes=notes, hits=hits)
+    text = re.sub(r"\s*\b" + NO_ANSWER + r"\b\s*", " ", text).strip()
+    check = check_citations(text, len(prompt.sources))
+    if check.invalid:
+        bad = ", ".join(f"[{n}]" for n in check.invalid)
+        notes.append(f"removed citation(s) {bad}: no such source was given (there were {len(prompt.sources)})")
+    if not check.cited:
+        notes.append("the model cited no source; check the answer against the posts")
+    sources = cited_sources(check.cited, prompt.sources)
+    return Answer(question, check.text, False, sources, confidence, notes, hits)
+
+
+class _StreamFilter:
+    """Holds back the start of a stream while it could still be the NO_ANSWER sentinel or a
+    <think> block, so neither is shown; everything else passes through as it arrives."""
+
+    def __init__(self):
+        self.buffer = ""
+        self.passing = False
+
+    def feed(self, delta: str) -> list[str]:
+        if self.passing:
+            return [delta]
+        self.buffer += delta
+        head = self.buffer.lstrip()
+        if head.lower().startswith("<think>"):
+            end = head.lower().find("</think>")
+            if end < 0:
+                return []
+            self.buffer = head[end + len("</think>"):]
+            head = self.buffer.lstrip()
+        if not head or NO_ANSWER.startswith(head) or head.startswith(NO_ANSWER) or "<think>".startswith(head.lower()):
+            return []
+        self.passing = True
+        out, self.buffer = head, ""
+        return [out]
+
+    def flush(self) -> list[str]:
+        head = self.buffer.strip()
+        self.buffer = ""
+        if self.passing or not head or head.startswith(NO_ANSWER) or head.lower().startswith("<think>"):
+            return []
+        return [head]
+
+
+def extractive_with_note(answer: Answer) -> Answer:
+    """The extractive answer marked as such (no LLM was configured)."""
+    if NO_LLM_NOTE not in answer.notes:
+        answer.notes.append(NO_LLM_NOTE)
+    return answer
+
+
+# ---- Index.ask / Index.ask_stream --------------------------------------------------------
+
+def ask_index(index, question: str, search: dict, llm: bool | None = None, tone: str = "internal") -> Answer:
+    """`Index.ask`: search, then the LLM answer (one non-streaming chat call) or the extractive one."""
+    for event in _index_events(index, question, search, llm, tone, stream=False):
+        if event["type"] == "answer":
+            return event["answer"]
+    raise AssertionError("no answer event")  # pragma: no cover
+
+
+def ask_index_stream(index, question: str, search: dict, llm: bool | None = None,
+                     tone: str = "internal") -> Iterator[dict]:
+    """`Index.ask_stream`: token events as they arrive, then the answer event."""
+    yield from _index_events(index, question, search, llm, tone, stream=True)
+
+
+def _index_events(index, question: str, search: dict, llm: bool | None, tone: str, stream: bool) -> Iterator[dict]:
+    from ..errors import UsageError
+
+    if tone not in TONES:
+        raise UsageError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
+    settings = index.settings.llm
+    generate = use_llm(settings, llm)  # LLMError before any work when llm=True and none is configured
+    search = {"tags": (), **{k: v for k, v in search.items() if v is not None}}
+    if tone == "customer":
+        search["visibility"] = "public"
+    result = index.search(question, **search)
+    if generate:
+        today = search.get("today")
+        if stream:
+            yield from llm_answer_stream(question, result, index.tokenizer, settings, tone=tone, today=today)
+        else:
+            yield {"type": "answer", "answer": llm_answer(question, result, index.tokenizer, settings, tone=tone,
+                                                          today=today)}
+        return
+    answer = extractive_answer(question, result, index.tokenizer)
+    if llm is None:
+        extractive_with_note(answer)
+    if stream:
+        for line in answer.text.splitlines(keepends=True):
+            yield {"type": "token", "text": line}
+    yield {"type": "answer", "answer": answer}

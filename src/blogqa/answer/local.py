@@ -1,0 +1,61 @@
+"""A GGUF model run in-process through llama-cpp-python (`pip install 'blogqa[local]'`).
+
+Used when `llm.gguf` (`--gguf PATH`, `BLOGQA_LLM_GGUF`) is set: no server at all, the same
+prompt, citation and abstention rules as any OpenAI-compatible endpoint. `llama_cpp` is imported
+only here, only when a GGUF file is asked for.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from ..config import LLMSettings
+from ..errors import LLMError
+
+MAX_TOKENS = 512  # longest answer generated locally
+
+
+class LocalBackend:
+    def __init__(self, settings: LLMSettings):
+        path = Path(os.path.expanduser(settings.gguf or ""))
+        if not path.is_file():
+            raise LLMError(f"{settings.gguf}: GGUF model file not found")
+        try:
+            import llama_cpp
+        except ImportError:
+            raise LLMError("--gguf needs llama-cpp-python: pip install 'blogqa[local]'") from None
+        self.settings = settings
+        self.path = path
+        self.model = path.name
+        # The context must hold the sources, the rules, the question and the answer; the offline
+        # token estimate can run low for a given model's tokenizer, so leave generous room.
+        n_ctx = min(32768, max(4096, 2 * settings.context_tokens + 2048))
+        try:
+            self.llama = llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, verbose=False)
+        except Exception as err:  # noqa: BLE001 - llama.cpp raises plain ValueError/RuntimeError
+            raise LLMError(f"{path}: cannot load the GGUF model ({' '.join(str(err).split())})") from err
+
+    def _create(self, messages: list[dict], stream: bool, max_tokens: int | None):
+        try:
+            return self.llama.create_chat_completion(messages=messages, temperature=self.settings.temperature,
+                                                     max_tokens=max_tokens or MAX_TOKENS, stream=stream)
+        except Exception as err:  # noqa: BLE001
+            raise LLMError(f"{self.path.name}: generation failed ({' '.join(str(err).split())})") from err
+
+    def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
+        response = self._create(messages, False, max_tokens)
+        return response["choices"][0]["message"].get("content") or ""
+
+    def stream(self, messages: list[dict], max_tokens: int | None = None) -> Iterator[str]:
+        chunks = self._create(messages, True, max_tokens)
+        try:
+            for chunk in chunks:
+                choices = chunk.get("choices") or []
+                text = (choices[0].get("delta") or {}).get("content") if choices else None
+                if text:
+                    yield text
+        except LLMError:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise LLMError(f"{self.path.name}: generation failed ({' '.join(str(err).split())})") from err

@@ -1,0 +1,92 @@
+"""`blogqa chat`: multi-turn questions in the terminal.
+
+Each line read from stdin is a question; a follow-up ("그럼 가격은?") is rewritten with the
+conversation into a standalone question before retrieval. `/reset` forgets the conversation,
+`/exit` (or end of input) leaves. With --json, one JSON object per turn (the `ask --json` fields
+plus "rewritten").
+"""
+from __future__ import annotations
+
+import sys
+
+from .common import add_index_args, open_index, print_json
+from .core import MODES, add_llm_args, apply_llm_args, llm_choice
+
+
+def register(sub) -> None:
+    p = sub.add_parser("chat", help="ask questions in a conversation (follow-ups understood)")
+    add_index_args(p)
+    p.add_argument("-k", type=int, help="number of posts (default 5)")
+    p.add_argument("--mode", choices=MODES, help="retrieval mode (default hybrid)")
+    p.add_argument("--public", action="store_true", help="answer from public posts only")
+    add_llm_args(p)
+    p.add_argument("--no-stream", action="store_true", help="print each answer when it is complete")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer on stdout")
+    p.set_defaults(func=cmd_chat)
+
+
+def cmd_chat(args) -> int:
+    from ..answer.rewrite import Conversation
+
+    idx = open_index(args)
+    apply_llm_args(idx, args)
+    chat = Conversation(idx, llm=llm_choice(args), tone=args.tone, k=args.k, mode=args.mode,
+                        visibility="public" if args.public else None)
+    interactive = sys.stdin.isatty() and not args.json
+    if interactive:
+        print("blogqa chat — /reset to start over, /exit or Ctrl-D to leave", file=sys.stderr)
+    while True:
+        if interactive:
+            sys.stderr.write("> ")
+            sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if question in ("/exit", "/quit"):
+            break
+        if question == "/reset":
+            chat.reset()
+            if not args.json:
+                print("(conversation reset)")
+            continue
+        _turn(chat, question, args)
+    return 0
+
+
+def _turn(chat, question: str, args) -> None:
+    rewritten = question
+    answer = None
+    streamed: list[str] = []
+    stream = not (args.no_stream or args.json)
+    for event in chat.ask_stream(question, stream=stream):
+        if event["type"] == "rewrite":
+            rewritten = event["question"]
+            if not args.json:
+                print(f"(searching for: {rewritten})")
+        elif event["type"] == "token":
+            streamed.append(event["text"])
+            sys.stdout.write(event["text"])
+            sys.stdout.flush()
+        elif event["type"] == "answer":
+            answer = event["answer"]
+    if args.json:
+        out = answer.to_json()
+        out["question"] = question
+        out["rewritten"] = rewritten
+        print_json(out)
+        return
+    if not stream:
+        print(answer.text)
+    else:
+        print()
+        if answer.text.strip() != "".join(streamed).strip():
+            print("\n" + answer.text)
+    for s in answer.sources:
+        print(f"[{s.n}] {s.title} ({s.date or 'date unknown'}) {s.url or s.source_path or s.post_id}")
+    for note in answer.notes:
+        if not note.startswith("searched for:"):
+            print(f"({note})")
+    print()
