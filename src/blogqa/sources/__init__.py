@@ -1,0 +1,166 @@
+"""Loaders: a blog (folder, file or feed URL) -> `blogqa.models.Post` objects.
+
+    >>> from blogqa.sources import load, LoadReport
+    >>> report = LoadReport()
+    >>> # posts = list(load("blog/", report=report)); print(*report.warnings, sep="\\n")
+
+Formats (`FORMATS`), sniffed when `fmt` is None: a folder of Markdown posts (YAML/TOML front
+matter) and/or HTML pages, an RSS/Atom feed (file or http(s) URL), a WordPress WXR export, JSONL.
+A source that cannot be read at all raises SourceError when `load()` is called; problems with
+single posts become one-line warnings in the report and the load goes on.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import SourceError, UsageError
+from ..models import Post
+from .feed import DEFAULT_TIMEOUT, fetch, is_url, load_feed, parse_feed
+from .fields import check_visibility
+from .files import HTML_EXTS, MARKDOWN_EXTS, walk
+from .html import load_html_file
+from .jsonl import load_jsonl
+from .markdown import load_markdown_file
+from .report import LoadReport
+from .wxr import load_wxr, looks_like_wxr, parse_wxr
+
+FORMATS = ("markdown", "html", "feed", "wxr", "jsonl")
+__all__ = ["FORMATS", "LoadReport", "load", "sniff"]
+
+_SNIFF_BYTES = 64 * 1024
+
+
+def load(source: str | Path, fmt: str | None = None, report: LoadReport | None = None,
+         visibility: str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Post]:
+    """Posts of `source`, lazily. `fmt` forces a format (else sniffed); `visibility` overrides
+    every post's; `timeout` (seconds) bounds fetching a feed URL.
+
+    Raises UsageError (unknown fmt/visibility, fmt that does not fit the source) or SourceError
+    (missing path, unreadable folder, feed URL that fails) right away, before the first post.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    check_visibility(visibility)
+    report = report if report is not None else LoadReport()
+    label = str(source)
+    return _finish(_open(source, fmt, report, timeout), label, report, visibility)
+
+
+def sniff(path: Path) -> str:
+    """The format of a file, from its extension, else from its first bytes.
+
+    Raises UsageError when nothing fits (pass `fmt` then)."""
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_EXTS:
+        return "markdown"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as err:
+        raise SourceError(f"{path}: cannot read ({err.strerror})") from None
+    fmt = _sniff_bytes(head)
+    if fmt is None and suffix in HTML_EXTS:
+        fmt = "html"
+    if fmt is None:
+        raise UsageError(f"{path}: cannot tell its format; pass one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _sniff_bytes(head: bytes) -> str | None:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if looks_like_wxr(text):
+        return "wxr"
+    if b"<rss" in text or b"<feed" in text or b"<rdf:rdf" in text:
+        return "feed"
+    if text.startswith((b"<!doctype html", b"<html")) or b"<body" in text:
+        return "html"
+    if text.startswith(b"{"):
+        return "jsonl"
+    if text.startswith((b"---", b"+++")):
+        return "markdown"
+    return None
+
+
+def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: float) -> Iterable[Post]:
+    """Check the source and pick its loader; everything that can fail for the whole source
+    fails here, eagerly."""
+    if is_url(source):
+        if fmt not in (None, "feed", "wxr"):
+            raise UsageError(f"{source}: a URL must be an RSS/Atom feed or a WXR export, not {fmt}")
+        return _whole_file(fetch(str(source), timeout), str(source), fmt, report)
+    path = Path(source)
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError as err:
+        reason = "no such file or folder" if isinstance(err, FileNotFoundError) else err.strerror
+        raise SourceError(f"{path}: {reason}") from None
+    if is_dir:
+        if fmt not in (None, "markdown", "html"):
+            raise UsageError(f"{path}: format {fmt} needs a file, not a folder")
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as err:
+            raise SourceError(f"{path}: cannot read folder ({err.strerror})") from None
+        return _folder(path, fmt, report)
+    fmt = fmt or sniff(path)
+    if fmt == "jsonl":
+        _check_readable(path)
+        return load_jsonl(path, report)
+    if fmt in ("feed", "wxr"):
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise SourceError(f"{path}: cannot read ({err.strerror})") from None
+        return _whole_file(data, str(path), fmt, report)
+    _check_readable(path)
+    loader = load_markdown_file if fmt == "markdown" else load_html_file
+    return (post for post in [loader(path, path.name, report)] if post is not None)
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as err:
+        raise SourceError(f"{path}: cannot read ({err.strerror})") from None
+
+
+def _whole_file(data: bytes, source: str, fmt: str | None, report: LoadReport) -> Iterable[Post]:
+    if fmt == "wxr" or (fmt is None and looks_like_wxr(data[:_SNIFF_BYTES])):
+        return load_wxr(parse_wxr(data, source), source, report)
+    return load_feed(parse_feed(data, source), source, report)
+
+
+def _folder(root: Path, fmt: str | None, report: LoadReport) -> Iterator[Post]:
+    exts = {"markdown": MARKDOWN_EXTS, "html": HTML_EXTS}.get(fmt or "", MARKDOWN_EXTS + HTML_EXTS)
+    for path, source_path in walk(root, exts, report):
+        is_html = path.name.lower().endswith(HTML_EXTS)
+        post = (load_html_file if is_html else load_markdown_file)(path, source_path, report)
+        if post is not None:
+            yield post
+
+
+def _finish(posts: Iterable[Post], label: str, report: LoadReport, visibility: str | None) -> Iterator[Post]:
+    """Apply the visibility override, drop repeated ids, and warn once about undated posts."""
+    seen: set[str] = set()
+    undated = 0
+    for post in posts:
+        if post.id in seen:
+            report.skip(post.source_path or label, f"duplicate post id {post.id!r}, kept the first")
+            continue
+        seen.add(post.id)
+        if visibility:
+            post.visibility = visibility
+        undated += post.date is None
+        report.loaded += 1
+        yield post
+    if undated:
+        report.undated_sources.add(label)
+        verb = "posts have" if undated > 1 else "post has"
+        report.warn(label, f"{undated} {verb} no date (indexed with date unknown)")

@@ -1,0 +1,97 @@
+"""One Markdown post file (Jekyll, Hugo, Gatsby conventions) -> `Post`.
+
+Date: front matter `date` wins over the `YYYY-MM-DD-slug.md` file-name date (or the page-bundle
+folder name for `index.md`); updated: `last_modified_at`/`updated`/`lastmod`. Title: front matter,
+else the first `# ` heading (which then leaves the body). Drafts are skipped silently.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..models import Post
+from ..text.normalize import markdown_to_text
+from . import fields
+from .files import read_post_text
+from .frontmatter import FrontMatterError, split_front_matter
+from .report import LoadReport
+
+_H1 = re.compile(r"^# (.+)$", re.M)
+
+
+def load_markdown_file(path: Path, source_path: str, report: LoadReport) -> Post | None:
+    """Read one Markdown post; None when it is skipped (the report says why, drafts aside)."""
+    where = str(path)
+    text = read_post_text(path, where, report)
+    if text is None:
+        return None
+    try:
+        meta, markdown = split_front_matter(text)
+    except FrontMatterError as err:
+        report.skip(where, f"broken front matter: {err}")
+        return None
+    if fields.is_draft(meta):
+        report.skipped_drafts += 1
+        return None
+    body = markdown_to_text(markdown)
+    title = fields.clean_title(meta.get("title"))
+    if not title:
+        title, body = title_from_heading(body)
+    if not title:
+        report.skip(where, "missing title")
+        return None
+    return Post(
+        id=source_path,
+        title=title,
+        body=body,
+        date=post_date(meta, path, where, report),
+        updated=updated_date(meta, where, report),
+        url=url_of(meta),
+        source_path=source_path,
+        tags=fields.merge_tags(meta.get("tags"), meta.get("categories"), meta.get("category")),
+        author=fields.author_of(meta),
+        visibility=visibility(meta, where, report),
+    )
+
+
+def title_from_heading(body: str) -> tuple[str, str]:
+    """Use the first `# ` heading as the title and drop it from the body ('' when none)."""
+    match = _H1.search(body)
+    if not match or "```" in body[:match.start()]:  # a "# comment" inside code is no title
+        return "", body
+    return fields.clean_title(match.group(1)), (body[:match.start()] + body[match.end():]).strip("\n")
+
+
+def post_date(meta: Mapping[str, Any], path: Path, where: str, report: LoadReport):
+    """Front matter date, else the file-name date (or the page-bundle folder's, for index.md)."""
+    try:
+        date = fields.parse_date(meta.get("date"))
+    except ValueError as err:
+        report.warn(where, f"{err} in front matter, using the file name")
+        date = None
+    name = path.parent.name if path.stem.lower() == "index" else path.name
+    return date or fields.date_from_filename(name)
+
+
+def updated_date(meta: Mapping[str, Any], where: str, report: LoadReport):
+    for key in fields.UPDATED_KEYS:
+        if meta.get(key):
+            try:
+                return fields.parse_date(meta[key])
+            except ValueError as err:
+                report.warn(where, f"{err} in {key}, ignored")
+    return None
+
+
+def url_of(meta: Mapping[str, Any]) -> str | None:
+    value = meta.get("url") or meta.get("permalink")
+    return str(value).strip() if value else None
+
+
+def visibility(meta: Mapping[str, Any], where: str, report: LoadReport) -> str:
+    try:
+        return fields.visibility_of(meta.get("visibility")) or "public"
+    except ValueError as err:
+        report.warn(where, str(err))
+        return "internal"

@@ -1,0 +1,427 @@
+"""Pure text cleaning: bytes -> str, Markdown/HTML -> clean text, Unicode normalisation.
+
+The output contract (see `blogqa.models.Post.body`): plain text, headings kept as Markdown heading
+lines (`## Heading`) so the chunker can split on `^#{1,6} `, code kept between ``` fences.
+
+    >>> markdown_to_text("Intro\\n=====\\n\\nSee [docs](http://x) {: .c }")
+    '# Intro\\n\\nSee docs'
+    >>> html_to_text("<nav>menu</nav><article><h2>T</h2><p>a&amp;b</p></article>")
+    '## T\\n\\na&b'
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+# Private-use characters used as placeholders while converting; stripped from input first.
+_BRACE = "\ue000"  # a "{" inside {% raw %}, hidden from the Liquid/Kramdown regexes
+_TOKEN = re.compile("\ue001(\\d+)\ue002")
+_PUA = re.compile("[\ue000-\ue002]")
+
+# Control characters, BOM, and private-use code points (icon-font glyphs such as "&#xE001;").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ue000-\uf8ff]")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, LF line ends, no control characters (but \\n and \\t), no trailing spaces, at most one
+    blank line in a row.
+
+    >>> normalize_text("\\u1112\\u1161\\u11ab\\r\\n\\x1c\\n\\n\\nok  ")
+    '한\\n\\nok'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip("\n")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a text file: UTF-8 (BOM or not), then CP949 (a superset of EUC-KR), then whatever
+    charset-normalizer finds. Raises ValueError("binary file") for NUL bytes or undecodable data.
+
+    >>> decode_bytes("한글".encode("euc-kr"))
+    '한글'
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # NUL bytes are expected here, so test before the NUL check
+    if b"\x00" in data:
+        raise ValueError("binary file")
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes  # slow import, rarely needed
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("binary file")
+    return str(best)
+
+
+class _Stash:
+    """Keeps finished pieces (code, math) out of the way of later regexes: `put` returns a token,
+    `restore` swaps the tokens back."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.index: dict[str, int] = {}  # same text, same token (reference-link labels match)
+
+    def put(self, text: str, block: bool = False) -> str:
+        if text not in self.index:
+            self.index[text] = len(self.items)
+            self.items.append(text)
+        token = f"\ue001{self.index[text]}\ue002"
+        return f"\n\n{token}\n\n" if block else token
+
+    def restore(self, text: str) -> str:
+        while _TOKEN.search(text):  # stashed pieces may contain tokens themselves
+            text = _TOKEN.sub(lambda m: self.items[int(m.group(1))], text)
+        return text
+
+
+def _fence(code: str, lang: str = "") -> str:
+    return f"```{lang}\n{code.strip(chr(10))}\n```"
+
+
+# ---------------------------------------------------------------- Markdown
+
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}((?:(?!\{%-?\s*raw\b).)*?)\{%-?\s*endraw\s*-?%\}", re.S)
+# {% highlight lang %} (Jekyll) and {{< highlight lang >}} (Hugo) open a fence; their end tags close it.
+_HIGHLIGHT = re.compile(r"[ \t]*(?:\{%-?\s*highlight\s+([^\s%]+)[^%]*%\}"
+                        r"|\{\{[<%]\s*highlight\s+([^\s>%]+)[^}]*[>%]\}\})[ \t]*\n?")
+_END_HIGHLIGHT = re.compile(r"\n?[ \t]*(?:\{%-?\s*endhighlight\s*-?%\}|\{\{[<%]\s*/highlight\s*[>%]\}\})")
+# Liquid tags/outputs and Hugo {{< >}} / {{% %}}; never across a blank line or another "{", so a
+# stray "{%" cannot swallow the rest of the post (and scanning stays linear).
+_LIQUID = re.compile(r"\{%(?:[^{\n]|\n(?!\n)){0,1000}?%\}|\{\{(?:[^{\n]|\n(?!\n)){0,1000}?\}\}")
+_LIQUID_LITERAL = re.compile(r"""\{\{-?\s*(['"])([^'"\n]{0,200})\1\s*-?\}\}""")  # {{ "x" }} prints x
+_TEMPLATE_PAIR = re.compile(r"\{([{%])([^\n]{0,1000}?)([}%])\}")
+_TEMPLATE_OPEN = re.compile(r"\{(?=[{%])")
+_KRAMDOWN_IAL = re.compile(r"\{:[^}\n]*\}")
+_FENCE_OPEN = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*([^`\n]*?)[ \t]*$")
+_FENCE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)((?:(?!\n\n).){1,2000}?)(?<!`)\1(?!`)", re.S)
+_MATH = re.compile(r"\$\$.{1,5000}?\$\$", re.S)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
+_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LINK_DEF = re.compile(r"^ {0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*\S+.*$", re.M)
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^[^\]\n]+\]:[ \t]*")
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# A link destination and title: one line, one level of (parens) as in wiki URLs (an unclosed one
+# allowed: an escaped "\)" is a stash token by now); spaces allowed, as kramdown does. Atomic,
+# bounded runs, so that "![a](![a](..." cannot backtrack exponentially.
+_URL_PART = r"\((?>[^()\n]{0,2000})(?:\((?>[^()\n]{0,2000})\)?(?>[^()\n]{0,2000})){0,20}\)"
+_REF_PART = r"\[[^\[\]\n]{0,200}\]"
+_IMAGE = re.compile(rf"!\[([^\]\n]{{0,500}})\](?:{_URL_PART}|{_REF_PART})")
+_LINK = re.compile(rf"\[((?:[^\[\]\n]|\n(?!\n)|{_REF_PART}){{0,1000}})\](?:{_URL_PART}|{_REF_PART})")
+_SHORTCUT_LINK = re.compile(r"\[([^\[\]\n]{1,200})\](?![(\[:])")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_EMPHASIS = [
+    # Emphasis may span single line breaks, never a blank line; `*` may be intraword, `_` not.
+    # The content never contains its own delimiter, so a post full of stray "*" stays linear.
+    re.compile(r"(\*\*)(?=\S)((?:[^*\n]|\*(?!\*)|\n(?!\n)){1,2000}?)(?<=\S)\*\*"),
+    re.compile(r"(?<![\w\\])(__)(?=\S)((?:[^_\n]|_(?!_)|\n(?!\n)){1,2000}?)(?<=\S)__(?!\w)"),
+    re.compile(r"(?<![*\\])(\*)(?=[^\s*])((?:[^*\n]|\n(?!\n)){1,2000}?)(?<=[^\s*])\*(?!\*)"),
+    re.compile(r"(?<![\w\\])(_)(?=[^\s_])((?:[^_\n]|\n(?!\n)){1,2000}?)(?<=[^\s_])_(?!\w)"),
+    re.compile(r"(~~)(?=\S)((?:[^~\n]|~(?!~)|\n(?!\n)){1,2000}?)(?<=\S)~~"),
+]
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Turn a Markdown post body (Jekyll/Hugo/kramdown flavoured) into clean text.
+
+    Liquid, Hugo shortcodes and kramdown attribute lists go; `{% highlight %}` becomes a fence and
+    `{% raw %}` content stays verbatim; links keep their text, images their alt text; inline HTML is
+    stripped (script/style/iframe with their content); headings become `#` lines.
+
+    >>> markdown_to_text("{% highlight py %}\\nx = 1\\n{% endhighlight %}\\n\\n**bold** ![cat](c.png)")
+    '```py\\nx = 1\\n```\\n\\nbold cat'
+    """
+    stash = _Stash()
+    text = _PUA.sub("", markdown.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _RAW.sub(lambda m: m.group(1).replace("{", _BRACE), text)
+    text = _HIGHLIGHT.sub(lambda m: f"\n```{m.group(1) or m.group(2)}\n", text)
+    text = _END_HIGHLIGHT.sub("\n```\n", text)
+    # Liquid runs before Markdown, in code blocks too (as Jekyll does): {{ '{#' }} prints "{#".
+    text = _LIQUID.sub("", _LIQUID_LITERAL.sub(lambda m: m.group(2), text))
+    text = _stash_code_blocks(text, stash)
+    text = _KRAMDOWN_IAL.sub("", text)
+    text = _INLINE_CODE.sub(lambda m: stash.put(f"`{m.group(2).strip()}`"), text)
+    text = _MATH.sub(lambda m: stash.put(m.group(0)), text)
+    text = _ESCAPE.sub(lambda m: stash.put(m.group(1)), text)
+    text = _strip_inline_html(text, stash)
+    labels = {label.strip().casefold() for label in _LINK_DEF.findall(text)}
+    text = _blocks(text)
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _SHORTCUT_LINK.sub(  # "[Flask]" alone is a link only when "[Flask]: url" is defined
+        lambda m: m.group(1) if m.group(1).strip().casefold() in labels else m.group(0), text)
+    text = _AUTOLINK.sub(r"\1", _FOOTNOTE_REF.sub("", text))
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\2", text)
+    text = stash.restore(html.unescape(text)).replace(_BRACE, "{")
+    return normalize_text(_defuse_templates(text))
+
+
+def _defuse_templates(text: str) -> str:
+    """Template delimiters left in the text ({% raw %} content, escaped \\{\\{, code) get a space:
+    `{{ app_name }}` -> `{ { app_name } }`, so a body never holds live Liquid/Jinja/Go template
+    syntax (the index, the chunker and anything rendering answers can rely on that)."""
+    text = _TEMPLATE_PAIR.sub(lambda m: f"{{ {m.group(1)}{m.group(2)}{m.group(3)} }}", text)
+    return _TEMPLATE_OPEN.sub("{ ", text)
+
+
+def _stash_code_blocks(text: str, stash: _Stash) -> str:
+    """Replace fenced and indented code blocks with stash tokens (content kept verbatim)."""
+    lines, out, i = text.split("\n"), [], 0
+    in_list, prev_blank = False, True
+    while i < len(lines):
+        line = lines[i]
+        opening = _FENCE_OPEN.match(line)
+        if opening:
+            indent, fence = len(opening.group(1).expandtabs(4)), opening.group(2)
+            lang = re.sub(r"[^\w+#.-]", "", (opening.group(3).split() or [""])[0])
+            body, i = [], i + 1
+            while i < len(lines):
+                closing = _FENCE_CLOSE.match(lines[i])
+                if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
+                    break
+                body.append(_dedent(lines[i], indent))
+                i += 1
+            out.append(stash.put(_fence("\n".join(body), lang), block=True))
+            i, prev_blank = i + 1, True
+            continue
+        if prev_blank and not in_list and _INDENTED.match(line) and line.strip():
+            body = []
+            while i < len(lines) and (_INDENTED.match(lines[i]) or not lines[i].strip()):
+                body.append(_dedent(lines[i], 4))
+                i += 1
+            out.append(stash.put(_fence("\n".join(body).rstrip()), block=True))
+            continue
+        if line.strip():
+            in_list = bool(_LIST_ITEM.match(line)) or (in_list and line[:1] in " \t")
+        prev_blank = not line.strip()
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+def _dedent(line: str, width: int) -> str:
+    expanded = line.expandtabs(4)
+    strip = min(width, len(expanded) - len(expanded.lstrip(" ")))
+    return expanded[strip:]
+
+
+def _blocks(text: str) -> str:
+    """Line-level Markdown: headings (ATX and setext) to `#` lines, rules, quotes, link
+    definitions and table rules dropped."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        setext = _SETEXT.match(line)
+        if setext and out and out[-1].strip() and _is_paragraph(out[-1]):
+            out[-1] = ("# " if setext.group(1)[0] == "=" else "## ") + out[-1].strip()
+            continue
+        if _HR.match(line):
+            out.append("")
+            continue
+        if _LINK_DEF.match(line) or (_TABLE_RULE.match(line) and "|" in line):
+            continue  # a table keeps its rows together, without the |---| rule
+        line = re.sub(r"^ {0,3}(?:>[ \t]?)+", "", line)  # blockquote markers
+        line = _FOOTNOTE_DEF.sub("", line)
+        atx = _ATX.match(line)
+        if atx:
+            line = f"{atx.group(1)} {atx.group(2).strip()}" if atx.group(2).strip() else ""
+        out.append(line)
+    return "\n".join(out)
+
+
+def _is_paragraph(line: str) -> bool:
+    """Can this line be the text of a setext heading (not a list item, heading, quote or token)?"""
+    stripped = line.strip()
+    return not (_LIST_ITEM.match(line) or stripped.startswith(("#", ">", "|", "<", "\ue001")))
+
+
+# Inline HTML inside Markdown is handled with regexes, limited to real tag names so that prose
+# such as `List<String>` or `a < b` survives.
+_DROP_TAGS = "script|style|iframe|noscript|template|svg|object|embed|video|audio|canvas|form|button"
+# Element contents stop at the next opener of the same kind: unclosed openers cannot make it quadratic.
+_DROP_ELEMENT = re.compile(rf"<({_DROP_TAGS})\b[^<>]*>(?:(?!<(?:{_DROP_TAGS})\b).)*?</\1\s*>", re.S | re.I)
+_DROP_OPEN = re.compile(rf"</?(?:{_DROP_TAGS})\b[^<>]*>", re.I)
+_COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.S)
+_PRE = re.compile(r"<pre\b([^<>]*)>((?:(?!<pre\b).)*?)</pre\s*>", re.S | re.I)
+_HEADING_TAG = re.compile(r"<h([1-6])\b[^<>]*>((?:(?!<h[1-6]\b).)*?)</h\1\s*>", re.S | re.I)
+_IMG = re.compile(r"<img\b[^<>]*>", re.I)
+_CODE_TAG = re.compile(r"<code\b[^<>]*>((?:(?!\n\n|<code\b).)*?)</code\s*>", re.S | re.I)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_BREAK_TAG = re.compile(r"</?br\s*/?>|</?(?:p|div|figure|figcaption|table|thead|tbody|tr|blockquote|center|section|"
+                        r"article|header|footer|nav|aside|main|ul|ol|dl|dt|dd|details|summary|hr|caption)\b[^<>]*>",
+                        re.I)
+_LI_TAG = re.compile(r"<li\b[^<>]*>", re.I)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+_ANY_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|big|cite|code|col|colgroup|data|del|dfn|em|font|i|img|input|ins|kbd|"
+                      r"label|li|mark|meta|link|picture|q|rp|rt|ruby|s|samp|small|source|span|strike|strong|sub|"
+                      r"sup|td|th|time|tt|u|var|wbr|h[1-6]|pre|p|div|table|tr|html|body|head|title)\b[^<>]*>", re.I)
+
+
+def _strip_inline_html(text: str, stash: _Stash) -> str:
+    text = _DROP_OPEN.sub("", _DROP_ELEMENT.sub("", _COMMENT.sub("", text)))
+    text = _PRE.sub(lambda m: stash.put(_fence(_tag_text(m.group(2)), _lang_of(m.group(0))), block=True), text)
+    text = _HEADING_TAG.sub(
+        lambda m: f"\n\n{'#' * int(m.group(1))} {' '.join(_tag_text(m.group(2)).split())}\n\n", text)
+    text = _CODE_TAG.sub(lambda m: stash.put(f"`{_tag_text(m.group(1)).strip()}`"), text)
+    text = _IMG.sub(lambda m: _alt(m.group(0)), text)
+    text = _LI_TAG.sub("\n- ", _BREAK_TAG.sub("\n", text))
+    return _ANY_TAG.sub("", _CELL_END.sub(" ", text))
+
+
+def _tag_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _lang_of(tag_html: str) -> str:
+    match = re.search(r"""class\s*=\s*["'][^"']*?\b(?:language|lang|brush)[-:]\s*([\w+#.-]+)""", tag_html, re.I)
+    return match.group(1) if match else ""
+
+
+def _alt(img_tag: str) -> str:
+    match = _ALT.search(img_tag)
+    return f" {html.unescape(next(g for g in match.groups() if g is not None))} " if match else " "
+
+
+# ---------------------------------------------------------------- HTML
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+         "track", "wbr"}
+_MAX_DEPTH = 200  # unclosed <div>/<font> soup must not nest deeper than recursion allows
+_SELF_CLOSING = {"p", "li", "dt", "dd", "tr", "td", "th", "option"}  # an open one ends at the next
+_DROP = {"script", "style", "iframe", "noscript", "template", "svg", "nav", "header", "footer", "aside",
+         "form", "button", "object", "embed", "canvas", "head", "select"}
+_BLOCK = {"p", "div", "section", "article", "main", "figure", "figcaption", "blockquote", "ul", "ol", "dl",
+          "dt", "dd", "table", "tr", "center", "details", "summary", "body", "html", "hr", "caption", "address"}
+
+
+class HtmlNode:
+    """A minimal element tree node: `tag`, `attrs` and `children` (HtmlNode or str)."""
+
+    __slots__ = ("tag", "attrs", "children")
+
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag, self.attrs, self.children = tag, attrs, []
+
+    def iter(self, tag: str | None = None):
+        """Depth-first walk over this node and its descendant elements."""
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            if isinstance(child, HtmlNode):
+                yield from child.iter(tag)
+
+    def text(self) -> str:
+        """All text below this node, verbatim (no dropping, no whitespace collapse; <br> is a newline)."""
+        return "".join(c if isinstance(c, str) else "\n" if c.tag == "br" else c.text() for c in self.children)
+
+
+_STRAY_LT = re.compile(r"<(?!!--|[a-zA-Z/!?][^<>]*>)")
+
+
+class _TreeBuilder(HTMLParser):
+    """Tolerant tree builder: unknown end tags are ignored, unclosed tags end with their parent."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = HtmlNode("#root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SELF_CLOSING and self.stack[-1].tag == tag:
+            self.stack.pop()
+        node = HtmlNode(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.stack[-1].children.append(HtmlNode(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(markup: str) -> HtmlNode:
+    """Parse HTML (a page or a fragment) into an `HtmlNode` tree rooted at '#root'."""
+    builder = _TreeBuilder()
+    # html.parser slows down quadratically on many unterminated "<a ..." tags; a "<" that does not
+    # open a complete tag is text anyway, so escape it first.
+    markup = _STRAY_LT.sub("&lt;", _PUA.sub("", markup))
+    end = markup.rfind("-->") + 1  # the same goes for "<!--" openers that are never closed
+    builder.feed(markup[:end] + markup[end:].replace("<!--", "&lt;!--"))
+    builder.close()
+    return builder.root
+
+
+def main_content(root: HtmlNode) -> HtmlNode:
+    """The post itself: the largest <article>, else <main>, else <body>, else the whole tree."""
+    articles = list(root.iter("article"))
+    if articles:
+        return max(articles, key=lambda node: len(node.text()))
+    return next(root.iter("main"), None) or next(root.iter("body"), None) or root
+
+
+def html_to_text(markup: str | HtmlNode) -> str:
+    """Clean text of the main content of an HTML page or fragment; nav, header, footer, aside,
+    script and style dropped, `<pre>` kept as ``` fences, `<h2>` as `## ` lines."""
+    root = parse_html(markup) if isinstance(markup, str) else markup
+    stash, out = _Stash(), []
+    _render(main_content(root), out, stash)
+    text = re.sub(r"[ \t]+", " ", "".join(out))
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return normalize_text(stash.restore(text))
+
+
+def _render(node: HtmlNode, out: list[str], stash: _Stash) -> None:
+    for child in node.children:
+        if isinstance(child, str):
+            out.append(re.sub(r"\s+", " ", child))
+            continue
+        tag = child.tag
+        if tag in _DROP:
+            continue
+        if tag == "br":
+            out.append("\n")
+        elif tag == "img":
+            out.append(f" {child.attrs.get('alt', '')} ")
+        elif tag == "pre":
+            code = next(child.iter("code"), child)
+            lang = _lang_of(f'class="{code.attrs.get("class", "")} {child.attrs.get("class", "")}"')
+            out.append(stash.put(_fence(child.text(), lang), block=True))
+        elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            inner: list[str] = []
+            _render(child, inner, stash)
+            out.append(f"\n\n{'#' * int(tag[1])} {' '.join(''.join(inner).split())}\n\n")
+        elif tag == "li":
+            out.append("\n- ")
+            _render(child, out, stash)
+        elif tag == "code":
+            out.append(f"`{child.text()}`")
+        elif tag in _BLOCK:
+            out.append("\n\n")
+            _render(child, out, stash)
+            out.append("\n\n")
+        else:
+            _render(child, out, stash)
+            if tag in ("td", "th"):
+                out.append(" ")
