@@ -236,8 +236,8 @@ def test_reingest_keeps_feedback_and_handovers(corpus, tmp_path):
         httpx.post(server.url + "/api/handover", json={"contact": "a@b.example", "question": "q"})
         extra = tmp_path / "more" / "_posts"
         extra.mkdir(parents=True)
-        (extra / "2025-10-01-new.md").write_text("---\ntitle: 새 글 공지\ndate: 2025-10-01\n---\n새 기능을 공개합니다.\n",
-                                                 encoding="utf-8")
+        post = "---\ntitle: 새 글 공지\ndate: 2025-10-01\n---\n새 기능을 공개합니다.\n"
+        (extra / "2025-10-01-new.md").write_text(post, encoding="utf-8")
         idx = Index(str(index), Settings())
         idx.ingest(str(tmp_path / "more"), progress=False)
         idx.close()

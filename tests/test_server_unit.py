@@ -123,7 +123,8 @@ def test_event_store_migrates_once_and_keeps_rows(tmp_path):
 
 
 @pytest.mark.parametrize("email,question", [
-    ("안녕하세요. 가맹점입니다.\n결제 링크는 며칠 동안 쓸 수 있나요?\n답변은 hong@shop.example 로 부탁드립니다.\n홍길동 드림",
+    ("안녕하세요. 가맹점입니다.\n결제 링크는 며칠 동안 쓸 수 있나요?\n"
+     "답변은 hong@shop.example 로 부탁드립니다.\n홍길동 드림",
      "결제 링크는 며칠 동안 쓸 수 있나요?"),
     ("Hi team,\nHow long is a payment link valid?\nThanks,\nKim", "How long is a payment link valid?"),
     ("정산 주기를 알려주세요", "정산 주기를 알려주세요"),

@@ -21,7 +21,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_serve)
 
 
+# Requests run in parallel threads (and workers); a multi-threaded BLAS under each one only
+# spins: measured on 2 busy cores, one /api/ask took 200-5000 ms with OpenBLAS threads and
+# ~80 ms with one. Set before numpy loads (it is not loaded yet here); the user's value wins.
+BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def cmd_serve(args) -> int:
+    for var in BLAS_THREAD_VARS:
+        os.environ.setdefault(var, "1")
     try:
         import uvicorn
 

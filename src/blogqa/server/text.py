@@ -46,7 +46,8 @@ FILLER = re.compile(
     r"^(안녕하세요|안녕하십니까|수고\s*많으십니다|감사합니다|고맙습니다|hi\b|hello\b|dear\b|thanks\b|thank you\b|"
     r"best\b|regards\b|sincerely\b|cheers\b)|(드림|올림|배상)\.?$|(답변|회신|답장|연락).{0,20}(부탁|주세요|바랍니다)",
     re.IGNORECASE)
-ASKING = re.compile(r"(\?|？|나요|까요|가요|습니까|는지요|은지요|는지|궁금합니다|궁금해요|알려\s*주세요|알고\s*싶습니다)[.!]*$")
+ASKING = re.compile(r"(\?|？|나요|까요|가요|습니까|는지요|은지요|는지|궁금합니다|궁금해요|"
+                    r"알려\s*주세요|알고\s*싶습니다)[.!]*$")
 
 
 def email_question(email: str, limit: int = 2000) -> str:
