@@ -34,6 +34,7 @@ class ServerSettings:
     api_keys: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
     handover_webhook: str | None = None
+    events: str | None = None  # events database path; default: events.sqlite beside an index folder
     public_rate_limit: int = 30  # requests per minute per client
 
 
