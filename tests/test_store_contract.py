@@ -474,3 +474,16 @@ def test_close_then_reopen(backend):
     again = backend.open(must_exist=True)
     assert again.stats()["posts"] == 4
     assert again.get_post("a").title == "Alpha"
+
+
+def test_chunk_texts_and_tokens_come_back_exactly_as_written(backend):
+    store = backend.open()
+    odd = "탭\t역슬래시 \\ 줄바꿈\n\\N 널\x01 이모지 🚀 'quote' \"dq\" ,;{}[]"
+    post = make_post("odd", tags=["a,b", "{x}", "따옴표'"])
+    with store.writer(META) as w:
+        w.upsert(post, SRC, [Chunk("odd", 0, odd[:9], odd, odd)], [["\\N", "{x}", "a b", "토큰"]],
+                 unit("odd")[None, :])
+    (rec,) = store.records([s.chunk_id for s in store.dense(unit("odd"), Filters(), 1)])
+    assert (rec.heading, rec.text, rec.post.tags) == (odd[:9], odd, ["a,b", "{x}", "따옴표'"])
+    assert posts_of(store.lexical(["\\N"], Filters(), 5)) == {"odd"}
+    assert posts_of(store.lexical(["a b"], Filters(tags=["{X}"]), 5)) == {"odd"}

@@ -45,7 +45,7 @@ FLUSH_CHUNKS = 1000       # the writer sends buffered chunks in batches of about
 POOL_SIZE = int(os.environ.get("BLOGQA_PG_POOL", "8"))  # connections per store (per process), at most
 EF_SEARCH_MIN = 100       # HNSW candidate list: max(EF_SEARCH_MIN, 2 * limit), at most EF_SEARCH_MAX
 EF_SEARCH_MAX = 1000
-ANALYZE_AFTER = 1000      # refresh planner statistics after a commit that wrote this many chunks
+ANALYZE_AFTER = 1000      # VACUUM (ANALYZE) after a commit that wrote this many chunks
 
 _POST_COLS = "p.id, p.title, p.date, p.updated, p.url, p.source_path, p.tags, p.author, p.visibility"
 
@@ -115,6 +115,13 @@ class PostgresStore:
         self._generation: int | None = None
         self._pool = _Pool(self._connect, POOL_SIZE)
         self.schema_applied: list[int] = []  # migrations this open applied
+        try:
+            self._open(must_exist)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, must_exist: bool) -> None:
         versions = self._run(schema.applied_versions)
         schema.check_version(versions, self.path)
         if must_exist and not versions:
@@ -130,8 +137,9 @@ class PostgresStore:
     # ---- connections ---------------------------------------------------------------------
     def _connect(self):
         psycopg = _psycopg()
+        extra = {} if "connect_timeout" in self.location else {"connect_timeout": 10}
         try:
-            return psycopg.connect(self.location, autocommit=True, application_name="blogqa")
+            return psycopg.connect(self.location, autocommit=True, application_name="blogqa", **extra)
         except psycopg.OperationalError as err:
             reason = " ".join(str(err).split()) or err.__class__.__name__
             raise IndexError_(f"{self.path}: cannot connect to PostgreSQL ({reason})") from None
@@ -185,7 +193,8 @@ class PostgresStore:
                                CASE WHEN n_chunks > 0 THEN total_len::float8 / n_chunks ELSE 1 END AS avgdl
                         FROM blogqa_state WHERE id = 1),
                  q AS (SELECT * FROM unnest(%(tokens)s::text[], %(qtf)s::int[]) AS q(token, qtf)),
-                 w AS (SELECT q.token, q.qtf * ln(1 + (st.n - t.df + 0.5) / (t.df + 0.5)) AS idf
+                 w AS MATERIALIZED (
+                       SELECT q.token, q.qtf * ln(1 + (st.n - t.df + 0.5::float8) / (t.df + 0.5::float8)) AS idf
                        FROM q JOIN blogqa_terms t ON t.token = q.token, st WHERE t.df > 0),
                  s AS (SELECT p.chunk_id,
                               sum(w.idf * p.tf / (p.tf + %(k1)s * (1 - %(b)s + %(b)s * p.dl / st.avgdl))) AS score
@@ -294,8 +303,8 @@ class PostgresStore:
                 w.flush()
                 if w.changed or existing is None:
                     self._commit_state(conn, w, meta)
-            if w.written >= ANALYZE_AFTER:
-                conn.execute("ANALYZE blogqa_chunks, blogqa_postings, blogqa_terms")
+            if w.written >= ANALYZE_AFTER:  # planner statistics, and the visibility map for index-only scans
+                conn.execute("VACUUM (ANALYZE) blogqa_chunks, blogqa_postings, blogqa_terms")
         finally:
             conn.close()
         self.refresh()
@@ -304,7 +313,9 @@ class PostgresStore:
     def _commit_state(conn, w: "_PgWriter", meta: IndexMeta) -> None:
         from psycopg.types.json import Jsonb
 
-        schema.ensure_vector_index(conn)
+        if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (schema.HNSW_INDEX,)).fetchone()[0]:
+            conn.execute("SET LOCAL maintenance_work_mem = '256MB'")  # build the HNSW graph in memory
+            schema.ensure_vector_index(conn)
         if w.explicit_ids:
             conn.execute("SELECT setval(pg_get_serial_sequence('blogqa_chunks', 'id'), "
                          "(SELECT coalesce(max(id), 0) + 1 FROM blogqa_chunks), false)")
