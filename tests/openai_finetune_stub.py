@@ -34,7 +34,7 @@ FAILURE = {"code": "invalid_training_file", "param": "training_file",
 class Request:
     method: str
     path: str
-    headers: dict
+    headers: dict                                # lower-cased names
     body: bytes
     json: dict | None = None
     form: dict = field(default_factory=dict)    # multipart fields: name -> str, or (filename, bytes)
@@ -148,7 +148,7 @@ class FineTuneStub:
             def _serve(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                req = Request(self.command, self.path, dict(self.headers), body)
+                req = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 ctype = self.headers.get("Content-Type", "")
                 if ctype.startswith("application/json") and body:
                     req.json = json.loads(body)

@@ -82,7 +82,8 @@ def test_title_copy_rules():
     assert copies_title("Kafka로 아웃박스 패턴 구현하기", "Kafka로 아웃박스 패턴 구현하기")
     assert copies_title("kafka로 아웃박스 패턴 구현하기?", "Kafka로 아웃박스 패턴 구현하기")
     assert not copies_title("아웃박스 테이블은 무엇인가요?", "Kafka로 아웃박스 패턴 구현하기")
-    assert not copies_title("소개 글에서 뭐라고 하나요?", "소개")  # short titles only match exactly
+    assert copies_title("소개 글에서 뭐라고 하나요?", "소개")
+    assert not copies_title("자기소개서는 어떻게 쓰나요?", "소개"), "short titles match whole words only"
 
 
 def test_split_by_post_never_by_question():

@@ -195,6 +195,19 @@ def _report_bad(path: str, bad: list[tuple[int, str]], consequence: str) -> None
 
 # ---- finetune -------------------------------------------------------------------------------
 def cmd_finetune(args) -> int:
+    import openai
+
+    from ..synth.finetune import api_message
+
+    try:
+        return _finetune(args)
+    except openai.APIConnectionError as err:
+        raise LLMError(f"cannot reach the fine-tuning API: {err}") from None
+    except openai.APIStatusError as err:
+        raise LLMError(f"the fine-tuning API answered {err.status_code}: {api_message(err)}") from None
+
+
+def _finetune(args) -> int:
     from ..synth import finetune
     from ..synth.llm import make_client
 

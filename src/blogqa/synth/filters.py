@@ -14,10 +14,10 @@ from difflib import SequenceMatcher
 from typing import Callable, Iterable
 
 from ..models import Post
-from .records import QARecord, squash
+from .records import QARecord, plain, squash
 
 TITLE_SIMILARITY = 0.85  # a question this close to the title (character ratio) restates it
-MIN_TITLE_CHARS = 4      # shorter titles ("소개") are too common inside real questions to test
+SHORT_TITLE_CHARS = 6    # shorter titles are matched as words: "go" hides inside too many strings
 
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
@@ -25,13 +25,22 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 def copies_title(question: str, title: str) -> bool:
     """True when the question contains the whole title, or is nearly the title itself.
 
-    >>> copies_title("트렐로는 무엇인가요?", "트렐로를 소개합니다.")
+    Short titles are matched as whole words (a Korean particle may follow), so the title "Go"
+    is not found inside "google".
+
+    >>> copies_title("트렐로는 무엇인가요?", "트렐로를 소개합니다."), copies_title("동행을 계획하려면?", "동행")
+    (False, True)
+    >>> copies_title("google 계정은?", "Go")
     False
     """
     q, t = squash(question), squash(title)
-    if not q or len(t) < MIN_TITLE_CHARS:
-        return bool(q) and q == t
-    return t in q or SequenceMatcher(None, q, t).ratio() >= TITLE_SIMILARITY
+    if not q or not t:
+        return False
+    if len(t) >= SHORT_TITLE_CHARS:
+        return t in q or SequenceMatcher(None, q, t).ratio() >= TITLE_SIMILARITY
+    words = _WORDS.findall(plain(title).lower())
+    pattern = r"(?<!\w)" + r"\W*".join(map(re.escape, words)) + r"(?:[가-힣]{1,3})?(?!\w)"
+    return bool(re.search(pattern, plain(question).lower()))
 
 
 def answer_in_post(answer: str, body: str, min_support: float | None = None,

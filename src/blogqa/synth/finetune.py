@@ -143,7 +143,7 @@ def start_job(client, path: str | Path, model: str, suffix: str | None = None):
     except openai.APIConnectionError as err:
         raise LLMError(f"cannot reach the API at {client.base_url}: {err}") from None
     except openai.APIStatusError as err:
-        raise LLMError(f"the API refused the fine-tuning request ({err.status_code}): {_message(err)}") from None
+        raise LLMError(f"the API refused the fine-tuning request ({err.status_code}): {api_message(err)}") from None
 
 
 def follow_job(client, job_id: str, poll: float = 10.0, echo: Callable[[str], None] = print,
@@ -172,7 +172,7 @@ def follow_job(client, job_id: str, poll: float = 10.0, echo: Callable[[str], No
     return job
 
 
-def _message(err) -> str:
+def api_message(err) -> str:
     body = getattr(err, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)

@@ -170,9 +170,11 @@ def ground_passage(passage: str, answer: str, body: str, limit: int = 700) -> st
         return plain(passage)
     want = set(re.findall(r"\w+", f"{answer} {passage}".lower()))
     best, best_score = "", 0.0
-    for para in re.split(r"\n\s*\n", re.sub(r"```.*?```", "\n\n", body, flags=re.S)):
+    text = re.sub(r"```.*?```", "\n\n", body, flags=re.S)
+    text = re.sub(r"^#{1,6}\s.*$", "\n", text, flags=re.M)  # headings end paragraphs, never join them
+    for para in re.split(r"\n\s*\n", text):
         p = plain(para)
-        if not p or p.startswith("#"):
+        if not p:
             continue
         words = set(re.findall(r"\w+", p.lower()))
         # prefix matches let "배포는" meet "배포" (Korean particles stick to the word)
