@@ -106,12 +106,17 @@ def _write_changed(writer, posts: list[Post], source: str, embedder: Embedder, t
                file=sys.stderr, dynamic_ncols=True)
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start:start + EMBED_BATCH]
-        vecs = embedder.embed_passages([texts[i] for i in batch])
-        for i, v in zip(batch, vecs):
-            vectors[i] = v
-        if cache is not None:
-            cache.put_many(embedder.name, [texts[i] for i in batch], vecs)
-        bar.update(len(batch))
+        if cache is not None:  # another ingest of the same texts may have embedded them meanwhile
+            for j, vec in cache.get_many(embedder.name, [texts[i] for i in batch]).items():
+                vectors[batch[j]] = vec
+            batch = [i for i in batch if i not in vectors]
+        if batch:
+            vecs = embedder.embed_passages([texts[i] for i in batch])
+            for i, v in zip(batch, vecs):
+                vectors[i] = v
+            if cache is not None:
+                cache.put_many(embedder.name, [texts[i] for i in batch], vecs)
+        bar.update(min(EMBED_BATCH, len(todo) - start))
     bar.close()
     offset = 0
     for post, chunks in chunked:
