@@ -52,7 +52,7 @@ def server(gguf, tmp_path_factory):
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--model_alias", ALIAS, "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "8192"],
+         "--port", str(port), "--n_ctx", "4096", "--logits_all", "false", "--chat_format", "gemma"],
         stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 180

@@ -354,3 +354,14 @@ def test_cli_reports_llm_errors_in_one_line(stub, capsys):
     code, out, err = run_cli(capsys, "ask", DEPLOY_Q, "--index", str(tiny_blog_index() / "idx"),
                              "--base-url", stub.url, "--model", "nope")
     assert code == 1 and err.startswith("blogqa: error: model 'nope' is not available") and err.count("\n") == 1
+
+
+def test_answer_length_is_capped_and_max_completion_tokens_is_used_when_asked(idx, stub):
+    idx.ask(DEPLOY_Q)
+    assert stub.chat_requests[0]["json"]["max_tokens"] == llm.ANSWER_MAX_TOKENS
+    stub.reset()
+    stub.push(Reply.error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                               "Use 'max_completion_tokens' instead."), Reply.of("네 [1]."))
+    assert idx.ask(DEPLOY_Q).text == "네 [1]."
+    second = stub.chat_requests[1]["json"]
+    assert second["max_completion_tokens"] == llm.ANSWER_MAX_TOKENS and "max_tokens" not in second

@@ -36,6 +36,7 @@ from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
 
 NO_LLM_NOTE = "no LLM configured; extractive answer"
 
+ANSWER_MAX_TOKENS = 1024  # an answer longer than this is cut (small local models can ramble to n_ctx)
 BACKOFF_BASE = 0.5   # seconds before the first retry (doubling, with jitter)
 BACKOFF_CAP = 8.0
 RETRY_STATUS = frozenset({408, 409, 425, 429})  # plus every 5xx
@@ -84,13 +85,23 @@ class OpenAIBackend:
         key = settings.api_key or "blogqa-no-key"
         self.client = openai.OpenAI(base_url=settings.base_url or None, api_key=key, max_retries=0,
                                     timeout=settings.timeout)
+        # OpenAI's reasoning models refuse `max_tokens` and want `max_completion_tokens`, which
+        # many local servers do not know: start with the widely supported one, switch once if told.
+        self.limit_param = "max_tokens"
 
     def _create(self, messages: list[dict], timeout: float, stream: bool, max_tokens: int | None):
+        import openai
+
         kwargs = {"model": self.model, "messages": messages, "temperature": self.settings.temperature,
-                  "stream": stream, "timeout": timeout}
-        if max_tokens:
-            kwargs["max_tokens"] = max_tokens
-        return self.client.chat.completions.create(**kwargs)
+                  "stream": stream, "timeout": timeout, self.limit_param: max_tokens or ANSWER_MAX_TOKENS}
+        try:
+            return self.client.chat.completions.create(**kwargs)
+        except openai.BadRequestError as err:
+            if self.limit_param == "max_tokens" and "max_completion_tokens" in str(err):
+                self.limit_param = "max_completion_tokens"
+                kwargs["max_completion_tokens"] = kwargs.pop("max_tokens")
+                return self.client.chat.completions.create(**kwargs)
+            raise
 
     def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
         def attempt(timeout: float) -> str:

@@ -35,8 +35,18 @@ class LocalBackend:
             self.llama = llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, verbose=False)
         except Exception as err:  # noqa: BLE001 - llama.cpp raises plain ValueError/RuntimeError
             raise LLMError(f"{path}: cannot load the GGUF model ({' '.join(str(err).split())})") from err
+        # A GGUF without a chat template makes llama-cpp-python fall back to the llama-2 format,
+        # which is wrong for Gemma; its "gemma" format is right but drops system messages.
+        metadata = getattr(self.llama, "metadata", None) or {}
+        self.merge_system = False
+        if ("tokenizer.chat_template" not in metadata
+                and str(metadata.get("general.architecture", "")).startswith("gemma")):
+            self.llama.chat_format = "gemma"
+            self.merge_system = True
 
     def _create(self, messages: list[dict], stream: bool, max_tokens: int | None):
+        if self.merge_system:
+            messages = merge_system(messages)
         try:
             return self.llama.create_chat_completion(messages=messages, temperature=self.settings.temperature,
                                                      max_tokens=max_tokens or MAX_TOKENS, stream=stream)
@@ -59,3 +69,21 @@ class LocalBackend:
             raise
         except Exception as err:  # noqa: BLE001
             raise LLMError(f"{self.path.name}: generation failed ({' '.join(str(err).split())})") from err
+
+
+def merge_system(messages: list[dict]) -> list[dict]:
+    """System messages folded into the first user message (for models without a system role).
+
+    >>> merge_system([{"role": "system", "content": "R"}, {"role": "user", "content": "Q"}])
+    [{'role': 'user', 'content': 'R\\n\\nQ'}]
+    """
+    system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
+    rest = [dict(m) for m in messages if m["role"] != "system"]
+    if system:
+        for m in rest:
+            if m["role"] == "user":
+                m["content"] = f"{system}\n\n{m['content']}"
+                break
+        else:
+            rest.insert(0, {"role": "user", "content": system})
+    return rest
