@@ -27,7 +27,7 @@ system-deps:
 	else echo "not root: install chromium and fonts-noto-cjk yourself for the browser tests"; fi
 
 install-test: $(BIN)/python system-deps
-	$(BIN)/pip install -q -e '.[server,postgres,dev]'
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[server,postgres,dev,local]'
 
 test: install-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider
