@@ -30,4 +30,4 @@ install-test: $(BIN)/python system-deps
 	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[server,postgres,dev,local]'
 
 test: install-test
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	BLOGQA_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider
