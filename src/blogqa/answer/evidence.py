@@ -2,11 +2,25 @@
 
 Cosine similarity alone separates answerable from unanswerable questions poorly (with
 multilingual-e5-small the best cosine of an unanswerable question overlaps the answerable range),
-so the gate combines it with how much of the question's content the top post actually covers.
+so the gate combines four pieces of evidence, measured on the hand-written blog question sets
+(bench/data/*_qa.jsonl, docs/benchmarks.md):
+
+- absent topic words: a noun or foreign word of the question that occurs nowhere in the blog
+  ("Karpenter", "GraphQL", "연봉") — the strongest sign the blog does not cover the question;
+  single Hangul syllables (often a tokenizer artefact) and Latin words of a question not written
+  in Korean (the blog may simply say it in Korean) do not count;
+- agreement: BM25 and dense search rank the same post first (77% of answerable questions, 17%
+  of unanswerable ones);
+- the best cosine similarity, relative to multilingual-e5-small's usual range;
+- coverage: the share of the question's topic words found in the top post's matching chunks.
+
+They are combined in a logistic model (`RISK_WEIGHTS`, fitted with one blog held out, rounded),
+and `confidence = 1 / (1 + e^risk)`; the answerers abstain below `MIN_CONFIDENCE`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 # Question words and fillers that say nothing about the topic (kiwi content tokens).
 GENERIC = frozenset("""
@@ -16,6 +30,12 @@ what how why when where who which the a an is are do does can i you we our your 
 on and or about with please tell know post blog
 """.split())
 
+MIN_CONFIDENCE = 0.45
+# risk = bias + absent * [any absent topic word] + agree * [same first post] + dense * (cos - center) / 0.05
+#        + coverage * coverage; with dense search off, agree counts half and the dense term is 0.
+RISK_WEIGHTS = {"bias": -0.15, "absent": 2.0, "agree": -1.2, "dense": -0.7, "coverage": -0.5}
+DENSE_CENTER = 0.88  # multilingual-e5-small: typical best cosine of a question over a blog
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -23,9 +43,14 @@ class Evidence:
     best_dense: float    # best cosine similarity (0 when dense search was not run)
     best_lexical: float  # best raw BM25 score
     confidence: float    # combined, 0..1
+    agree: bool | None = None  # BM25 and dense ranked the same post first (None: one did not run)
+    absent: list[str] = field(default_factory=list)  # topic words found nowhere in the index
 
     def to_json(self) -> dict:
-        return {k: round(v, 4) for k, v in self.__dict__.items()}
+        out = {k: round(v, 4) for k, v in (("coverage", self.coverage), ("best_dense", self.best_dense),
+                                           ("best_lexical", self.best_lexical), ("confidence", self.confidence))}
+        out.update(agree=self.agree, absent=list(self.absent))
+        return out
 
 
 def topic_tokens(tokens: list[str]) -> list[str]:
@@ -44,9 +69,43 @@ def coverage(question_tokens: list[str], post_tokens: set[str]) -> float:
     return sum(1 for t in topic if t in post_tokens) / len(topic)
 
 
+def telling_absent(terms: list[str] | None, korean_question: bool) -> list[str]:
+    """The absent terms that say something: not a single Hangul syllable (kiwi splits unknown
+    words oddly: "프라이빗" -> "프라이" + "빗"), not a Latin word of a non-Korean question.
+
+    >>> telling_absent(["karpenter", "빗", "연봉"], True), telling_absent(["separation"], False)
+    (['karpenter', '연봉'], [])
+    """
+    out = []
+    for t in terms or []:
+        latin = t.isascii()
+        if latin and not korean_question:
+            continue
+        if not latin and len(t) < 2:
+            continue
+        out.append(t)
+    return out
+
+
 def judge(question_tokens: list[str], post_tokens: set[str], best_dense: float, best_lexical: float,
-          dense_floor: float = 0.78, dense_span: float = 0.1) -> Evidence:
+          dense_floor: float = 0.78, dense_span: float = 0.1, result=None, korean: bool = True) -> Evidence:
+    """Evidence for answering. With `result` (the SearchResult) the full gate is used; without it
+    only coverage and cosine (the older, weaker gate, kept for callers that pass no result)."""
     cov = coverage(question_tokens, post_tokens)
-    dense_part = min(1.0, max(0.0, (best_dense - dense_floor) / dense_span)) if best_dense else cov
-    confidence = 0.6 * cov + 0.4 * dense_part
-    return Evidence(cov, best_dense, best_lexical, confidence)
+    if result is None:
+        dense_part = min(1.0, max(0.0, (best_dense - dense_floor) / dense_span)) if best_dense else cov
+        return Evidence(cov, best_dense, best_lexical, 0.6 * cov + 0.4 * dense_part)
+    lexical_ran = getattr(result, "top_lexical_post", None) is not None
+    dense_ran = getattr(result, "top_dense_post", None) is not None
+    absent = telling_absent(getattr(result, "absent_terms", None), korean)
+    if lexical_ran and dense_ran:
+        agree: bool | None = result.top_lexical_post == result.top_dense_post
+        agree_part = float(agree)
+    else:
+        agree, agree_part = None, 0.5
+    dense_z = (best_dense - DENSE_CENTER) / 0.05 if dense_ran else 0.0
+    w = RISK_WEIGHTS
+    risk = (w["bias"] + w["absent"] * bool(absent) + w["agree"] * agree_part + w["dense"] * dense_z
+            + w["coverage"] * cov)
+    confidence = 1.0 / (1.0 + math.exp(min(50.0, risk)))
+    return Evidence(cov, best_dense, best_lexical, confidence, agree, absent)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..models import Answer, Hit, Source
-from .evidence import judge, topic_tokens
+from .evidence import MIN_CONFIDENCE, judge, topic_tokens
 from .sentences import is_korean, split_sentences
 
 ABSTAIN_KO = "블로그에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 문의해 주세요."
@@ -13,7 +13,7 @@ def abstain_text(question: str) -> str:
     return ABSTAIN_KO if is_korean(question) else ABSTAIN_EN
 
 
-def extractive_answer(question: str, result, tokenizer, min_confidence: float = 0.45,
+def extractive_answer(question: str, result, tokenizer, min_confidence: float = MIN_CONFIDENCE,
                       max_posts: int = 3) -> Answer:
     """Answer from `result` (a SearchResult); abstain when the evidence is weak.
 
@@ -25,7 +25,8 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
     q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
     top = hits[0]
     top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
-    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical)
+    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result,
+                     korean=is_korean(question))
     ordered = result.intent is not None and getattr(result.intent, "order", None)
     if evidence.confidence < min_confidence and not ordered:
         return Answer(question, abstain_text(question), True, confidence=evidence.confidence,

@@ -25,6 +25,8 @@ class SearchResult:
     best_dense: float = 0.0
     top_lexical_post: str | None = None
     top_dense_post: str | None = None
+    # Topic words of the query (nouns, foreign words) that occur nowhere in the index.
+    absent_terms: list[str] | None = None
 
     def to_json(self) -> dict:
         out = {"query": self.query, "hits": [h.to_json() for h in self.hits]}
@@ -95,8 +97,10 @@ class Searcher:
         n = max(self.candidates, k * 4)
         lexical: list[Scored] = []
         dense: list[Scored] = []
+        tagged = _tagged(self.tokenizer, lexical_query)
+        absent = self._absent([t for t, topic in tagged if topic], filters)
         if mode in ("bm25", "hybrid"):
-            lexical = self.store.lexical(self.tokenizer.tokens(lexical_query), filters, n)
+            lexical = self.store.lexical([t for t, _ in tagged], filters, n)
         if mode in ("dense", "hybrid"):
             dense = self.store.dense(self._embedder().embed_query(query), filters, n)
         post_of = {s.chunk_id: s.post_id for s in (*lexical, *dense)}
@@ -112,7 +116,12 @@ class Searcher:
         return SearchResult(query, hits, best_lexical=lexical[0].score if lexical else 0.0,
                             best_dense=dense[0].score if dense else 0.0,
                             top_lexical_post=lexical[0].post_id if lexical else None,
-                            top_dense_post=dense[0].post_id if dense else None)
+                            top_dense_post=dense[0].post_id if dense else None, absent_terms=absent)
+
+    def _absent(self, terms: list[str], filters: Filters) -> list[str]:
+        """The terms no chunk of the index contains (date and tag filters ignored)."""
+        everywhere = Filters(visibility=filters.visibility)
+        return [t for t in dict.fromkeys(terms) if not self.store.lexical([t], everywhere, 1)]
 
     def _hits(self, posts: dict[str, float], chunks: dict[int, float], post_of: dict[int, str], k: int) -> list[Hit]:
         """The k best posts, each with its best chunk and up to two more chunks scoring >= 80% of it."""
@@ -139,6 +148,13 @@ class Searcher:
             more = [records[c].text for c in extra.get(pid, []) if c in records]
             hits.append(Hit(rec.post, score, rec.text, rec.chunk_id, more))
         return hits
+
+
+def _tagged(tokenizer, text: str) -> list[tuple[str, bool]]:
+    tagged = getattr(tokenizer, "tagged_tokens", None)
+    if tagged is not None:
+        return tagged(text)
+    return [(t, not t.isdigit()) for t in tokenizer.tokens(text)]
 
 
 def lexical_text(query: str, intent) -> str:

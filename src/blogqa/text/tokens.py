@@ -16,12 +16,20 @@ from typing import Protocol
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "XSN", "MAG"})
 
 
+# Parts of speech that name a topic (nouns, foreign words, hanja): a question whose topic word of
+# this kind occurs nowhere in the blog is likely about something the blog does not cover.
+TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+
+
 class Tokenizer(Protocol):
     name: str
 
     def tokens(self, text: str) -> list[str]: ...
 
     def tokens_batch(self, texts: list[str]) -> list[list[str]]: ...
+
+    def tagged_tokens(self, text: str) -> list[tuple[str, bool]]:
+        """`tokens(text)`, each with whether it is a topic word (a noun or foreign word)."""
 
 
 class KiwiTokenizer:
@@ -37,17 +45,30 @@ class KiwiTokenizer:
         self._lock = threading.Lock()
 
     def _keep(self, tokens) -> list[str]:
+        return [form for form, _ in self._keep_tagged(tokens)]
+
+    def _keep_tagged(self, tokens) -> list[tuple[str, str]]:
         out = []
         for t in tokens:
             tag = t.tag.split("-")[0]
             if tag in self._tags:
-                out.append(t.form.lower() if tag == "SL" else t.form)
+                out.append((t.form.lower() if tag == "SL" else t.form, tag))
         return out
 
     def tokens(self, text: str) -> list[str]:
         text = unicodedata.normalize("NFC", text)
         with self._lock:  # Kiwi objects are not documented as thread-safe
             return self._keep(self._kiwi.tokenize(text))
+
+    def tagged_tokens(self, text: str) -> list[tuple[str, bool]]:
+        """The same tokens as `tokens`, each with whether it is a topic word.
+
+        >>> KiwiTokenizer().tagged_tokens("Karpenter를 쓰나요?")
+        [('karpenter', True), ('쓰', False)]
+        """
+        text = unicodedata.normalize("NFC", text)
+        with self._lock:
+            return [(form, tag in TOPIC_TAGS) for form, tag in self._keep_tagged(self._kiwi.tokenize(text))]
 
     def tokens_batch(self, texts: list[str]) -> list[list[str]]:
         texts = [unicodedata.normalize("NFC", t) for t in texts]
@@ -68,6 +89,10 @@ class WhitespaceTokenizer:
 
     def tokens_batch(self, texts: list[str]) -> list[list[str]]:
         return [self.tokens(t) for t in texts]
+
+    def tagged_tokens(self, text: str) -> list[tuple[str, bool]]:
+        """Every word counts as a topic word unless it is all digits."""
+        return [(w, not w.isdigit()) for w in self.tokens(text)]
 
 
 TOKENIZERS = {"kiwi": KiwiTokenizer, "words": WhitespaceTokenizer}
