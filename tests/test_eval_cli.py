@@ -77,3 +77,29 @@ def test_eval_reports_a_bad_qa_line(sample_index, tmp_path, capsys):
 def test_eval_needs_an_index(qa_file, capsys):
     assert main(["eval", "--qa", str(qa_file)]) == 2
     assert "--index" in capsys.readouterr().err
+
+
+def test_answer_scores_and_closed_book_side_by_side(sample_index, qa_file, monkeypatch, capsys):
+    """Records with a reference `answer` get token F1 / keyword scores; --closed-book MODEL adds the
+    same scores for a model answering alone (stubbed here: no network in tests)."""
+    from blogqa.evaluate import closed_book
+
+    asked = []
+
+    def fake(question, model, settings=None):
+        asked.append((question, model))
+        return "배포 시간은 40분에서 8분으로 줄었습니다." if "배포" in question else "모르겠습니다."
+
+    monkeypatch.setattr(closed_book, "ask_closed_book", fake)
+    idx, _ = sample_index
+    assert main(["eval", "--index", idx.location, "--qa", str(qa_file), "--json", "-q",
+                 "--closed-book", "tiny-model"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert asked == [(QA[0]["question"], "tiny-model")]  # only answerable records with an answer
+    cb = report["closed_book"]
+    assert cb["model"] == "tiny-model" and cb["scored"] == 1 and cb["token_f1"] == 1.0
+    answers = report["modes"]["hybrid"]["answers"]
+    assert answers["scored"] == 1 and 0.0 < answers["token_f1"] <= 1.0
+    assert main(["eval", "--index", idx.location, "--qa", str(qa_file), "-q", "--closed-book", "tiny-model"]) == 0
+    text = capsys.readouterr().out
+    assert "closed-book tiny-model" in text and "answer F1" in text
