@@ -197,6 +197,9 @@ def main() -> None:
 
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"], capture_output=True,
+                           text=True).stdout.strip()
+    commit += " + uncommitted changes in src/" if dirty else ""
     from blogqa.retrieve.search import Searcher
 
     print(f"blogqa commit {commit}; hybrid lexical weight {Searcher.LEXICAL_WEIGHT}\n",
