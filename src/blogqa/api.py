@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 from .answer.llm import ask_index, ask_index_stream
 from .config import Settings
-from .errors import UsageError
+from .errors import IndexError_, UsageError
 from .index.embed import get_embedder
 from .index.ingest import IngestReport, ingest_posts
 from .index.open import open_store
@@ -56,7 +56,12 @@ class Index:
 
     @property
     def tokenizer(self):
-        return get_tokenizer(self._tokenizer_spec())
+        tokenizer = get_tokenizer(self._tokenizer_spec())
+        meta = self.store.meta
+        if meta and meta.tokenizer_name != tokenizer.name:
+            raise IndexError_(f"{self.location}: index was built with tokenizer {meta.tokenizer_name!r}, this blogqa "
+                              f"uses {tokenizer.name!r}; re-ingest into a new --index")
+        return tokenizer
 
     @property
     def searcher(self) -> Searcher:

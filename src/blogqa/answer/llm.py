@@ -289,7 +289,7 @@ def evidence_gate(question: str, result, tokenizer) -> tuple[bool, Evidence | No
     q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
     top = hits[0]
     top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
-    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical)
+    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result)
     ordered = result.intent is not None and getattr(result.intent, "order", None)
     return bool(evidence.confidence >= MIN_CONFIDENCE or ordered), evidence
 

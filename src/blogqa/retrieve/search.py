@@ -86,8 +86,12 @@ class Searcher:
         else:
             result = self._rank(query, lexical_query, k, mode, filters)
         if intent and intent.order:
+            from ..answer.evidence import topic_tokens
+
+            topic = set(topic_tokens(self.tokenizer.tokens(lexical_query)))
             result.hits = order_by_date(result.hits, newest=intent.order == "newest",
-                                        use_updated=intent.about_updates)
+                                        use_updated=intent.about_updates, title_tokens=self.tokenizer.tokens,
+                                        topic=topic)
         result.hits = result.hits[:want]
         result.notes = notes
         result.intent = intent
@@ -102,7 +106,9 @@ class Searcher:
         if mode in ("bm25", "hybrid"):
             lexical = self.store.lexical([t for t, _ in tagged], filters, n)
         if mode in ("dense", "hybrid"):
-            dense = self.store.dense(self._embedder().embed_query(query), filters, n)
+            # with a time expression used, the topic words alone describe what to look for
+            dense_query = lexical_query if lexical_query != query else query
+            dense = self.store.dense(self._embedder().embed_query(dense_query), filters, n)
         post_of = {s.chunk_id: s.post_id for s in (*lexical, *dense)}
         if mode == "hybrid":
             posts, chunks = post_fusion({s.chunk_id: s.score for s in lexical}, {s.chunk_id: s.score for s in dense},
@@ -162,20 +168,35 @@ def lexical_text(query: str, intent) -> str:
     word inside one ("최근에 업데이트된") stays, since updates are what the question is about."""
     if intent is None:
         return query
-    from .temporal_patterns import UPDATE_WORD
+    from .temporal_patterns import POST_WORDS, UPDATE_WORD
 
     words = [m.group(0) for e in intent.expressions for m in UPDATE_WORD.finditer(e)] if intent.about_updates else []
-    return " ".join([intent.cleaned, *words])
+    topic = " ".join(POST_WORDS.sub(" ", intent.cleaned).split())
+    return " ".join([topic or intent.cleaned, *words])
 
 
-def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floor: float = 0.5) -> list[Hit]:
-    """Put the relevant hits (score >= floor * best) in date order; the rest keep their rank after.
-    Undated posts are never dropped: they follow the dated relevant ones."""
+def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floor: float = 0.5,
+                  title_tokens=None, topic: set[str] | None = None, head: int = 2) -> list[Hit]:
+    """Put the hits that are *about* the topic in date order; the rest keep their rank after.
+
+    A post is about the topic when it scores >= floor * best and is either among the `head` best
+    hits or has a topic word in its title. Without the title test, any newer post that merely
+    mentions the topic in passing would jump to the top. Undated posts are never dropped: they
+    follow the dated relevant ones.
+    """
     if not hits:
         return hits
     top = hits[0].score
-    relevant = [h for h in hits if h.score >= floor * top]
-    rest = [h for h in hits if h.score < floor * top]
+
+    def about(rank: int, h: Hit) -> bool:
+        if h.score < floor * top:
+            return False
+        if rank < head or not topic or title_tokens is None:
+            return True
+        return bool(topic & set(title_tokens(h.post.title)))
+
+    relevant = [h for rank, h in enumerate(hits) if about(rank, h)]
+    rest = [h for h in hits if h not in relevant]
 
     def when(h: Hit):
         d = h.post.effective_updated if use_updated else h.post.date

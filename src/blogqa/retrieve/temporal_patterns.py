@@ -138,3 +138,11 @@ CTX_FIRST_PERSON = re.compile(r"저희|우리\s?(?:팀|회사|블로그|서비�
 CTX_VERB = re.compile(r"올라온|올라왔|올린|작성|쓴|게시|발표|공개|출시|업데이트|배포|릴리스|\b(?:wrote|write|written"
                       r"|posted|publish(?:ed)?|releas(?:e|ed)|announced|launched|shipped)\b", re.I)
 UPDATE_WORD = re.compile(r"업데이트|갱신|수정|개정|변경|\b(?:updated?|updates|changed|revised)\b", re.I)
+
+# Words that describe posts rather than their topic ("…에 대해 쓴 글", "posts about …"): once a time
+# expression has turned a question into "find posts, ordered or filtered by date", they only add noise.
+POST_WORDS = re.compile(
+    r"(?:에\s*)?(?:대해서?|대한|관한|관련(?:해서|된|한)?|주제로\s*한|다룬|다뤘던|쓴|올라온|올린|나온|등장한|소개한)(?![가-힣])"
+    r"|(?:기술\s*)?블로그(?:에서|의|에)?|포스트(?:는|가)?|게시물|게시글|(?<![가-힣])글(?:들|은|이|을)?(?![가-힣])"
+    r"|알려\s*줘|뭐야|있어|찾아\s*줘|(?<![가-힣])중\s*(?:가장\s*)?(?:것|거)(?![가-힣])"
+    r"|\b(?:posts?|articles?|blog|written|wrote|published|about|on|the|a|an|what|which|is|was)\b|\?", re.I)

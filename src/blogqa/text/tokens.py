@@ -12,6 +12,8 @@ import threading
 import unicodedata
 from typing import Protocol
 
+from .loanwords import LOANWORDS
+
 # Nouns, verbs, adjectives, roots, foreign words, numbers, hanja, noun-deriving suffixes (자동'화').
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "XSN", "MAG"})
 
@@ -35,12 +37,14 @@ class Tokenizer(Protocol):
 class KiwiTokenizer:
     """kiwipiepy morphemes with content parts of speech; Latin lower-cased."""
 
-    name = "kiwi-content-v1"
+    name = "kiwi-content-v2"  # v2: Hangul loanwords map to their Latin token ("도커" -> "docker")
 
     def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
         from kiwipiepy import Kiwi
 
         self._kiwi = Kiwi()
+        for word in LOANWORDS:  # keep loanwords whole ("코틀린", not "코" + "틀리")
+            self._kiwi.add_user_word(word, "NNP")
         self._tags = tags
         self._lock = threading.Lock()
 
@@ -52,7 +56,8 @@ class KiwiTokenizer:
         for t in tokens:
             tag = t.tag.split("-")[0]
             if tag in self._tags:
-                out.append((t.form.lower() if tag == "SL" else t.form, tag))
+                form = t.form.lower() if tag == "SL" else LOANWORDS.get(t.form, t.form)
+                out.append((form, tag))
         return out
 
     def tokens(self, text: str) -> list[str]:
