@@ -189,11 +189,11 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     top = hits[0].score
 
     def about(rank: int, h: Hit) -> bool:
-        if h.score < floor * top:
+        # a topic word in the title is strong evidence, so such a post may score a little lower
+        titled = bool(topic) and title_tokens is not None and bool(topic & set(title_tokens(h.post.title)))
+        if h.score < floor * top * (0.8 if titled else 1.0):
             return False
-        if rank < head or not topic or title_tokens is None:
-            return True
-        return bool(topic & set(title_tokens(h.post.title)))
+        return rank < head or not topic or title_tokens is None or titled
 
     relevant = [h for rank, h in enumerate(hits) if about(rank, h)]
     rest = [h for h in hits if h not in relevant]
