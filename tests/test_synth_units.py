@@ -134,6 +134,7 @@ def test_token_f1(pred, ref, f1):
 
 
 def test_keyword_match_ignores_particles_and_finds_compounds():
-    assert keyword_match("배포를 젠킨스 없이 합니다", "배포는 Jenkins로 합니다") == 0.5
+    assert keyword_match("배포를 수동으로 합니다", "배포는 Jenkins로 합니다") == 0.5
+    assert keyword_match("배포를 젠킨스로 합니다", "배포는 Jenkins로 합니다") == 1.0  # loanword = Latin name
     assert keyword_match("배포자동화는 jenkins가 합니다", "배포는 Jenkins로 합니다") == 1.0
     assert 0.0 <= keyword_match("아무 말", "정산 배치는 매일 새벽 3시에 돈다") < 0.5
