@@ -11,26 +11,17 @@ from pathlib import Path
 from ..models import Post
 from ..text.normalize import HtmlNode, html_to_text, main_content, parse_html
 from . import fields
-from .files import read_post_text
-from .frontmatter import FrontMatterError, split_front_matter
-from .markdown import post_date, updated_date, url_of, visibility
+from .markdown import post_date, read_post_file, updated_date, url_of, visibility
 from .report import LoadReport
 
 
 def load_html_file(path: Path, source_path: str, report: LoadReport) -> Post | None:
     """Read one HTML page; None when it is skipped (the report says why)."""
     where = str(path)
-    text = read_post_text(path, where, report)
-    if text is None:
+    read = read_post_file(path, report)
+    if read is None:
         return None
-    try:
-        front, markup = split_front_matter(text)
-    except FrontMatterError as err:
-        report.skip(where, f"broken front matter: {err}")
-        return None
-    if fields.is_draft(front):
-        report.skipped_drafts += 1
-        return None
+    front, markup = read
     root = parse_html(markup)
     meta = {**page_meta(root), **{k: v for k, v in front.items() if v not in (None, "")}}
     title = fields.clean_title(meta.get("title"))

@@ -20,20 +20,31 @@ from .report import LoadReport
 _H1 = re.compile(r"^# (.+)$", re.M)
 
 
-def load_markdown_file(path: Path, source_path: str, report: LoadReport) -> Post | None:
-    """Read one Markdown post; None when it is skipped (the report says why, drafts aside)."""
+def read_post_file(path: Path, report: LoadReport) -> tuple[dict[str, Any], str] | None:
+    """Front matter and content of one post file (Markdown or HTML); None when it is unreadable,
+    has broken front matter, or is a draft (the report says which)."""
     where = str(path)
     text = read_post_text(path, where, report)
     if text is None:
         return None
     try:
-        meta, markdown = split_front_matter(text)
+        meta, content = split_front_matter(text)
     except FrontMatterError as err:
         report.skip(where, f"broken front matter: {err}")
         return None
     if fields.is_draft(meta):
         report.skipped_drafts += 1
         return None
+    return meta, content
+
+
+def load_markdown_file(path: Path, source_path: str, report: LoadReport) -> Post | None:
+    """Read one Markdown post; None when it is skipped (the report says why, drafts aside)."""
+    where = str(path)
+    read = read_post_file(path, report)
+    if read is None:
+        return None
+    meta, markdown = read
     body = markdown_to_text(markdown)
     title = fields.clean_title(meta.get("title"))
     if not title:
