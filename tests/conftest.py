@@ -36,6 +36,26 @@ def _build(tmp_path_factory, name: str, source: Path):
     return idx, report
 
 
+@pytest.fixture(scope="module")
+def stub():
+    """The loopback OpenAI-compatible server (tests/openai_stub.py), one per test module."""
+    from openai_stub import OpenAIStub
+
+    with OpenAIStub() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """The tiny LLM-test blog's index (tests/openai_stub.py: tiny_blog_index), opened per module."""
+    from blogqa.api import Index
+    from openai_stub import tiny_blog_index
+
+    idx = Index(str(tiny_blog_index() / "idx"))
+    yield idx
+    idx.close()
+
+
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory):
     return _build(tmp_path_factory, "sample", SAMPLE_BLOG)

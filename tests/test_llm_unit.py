@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from blogqa.answer import llm
+from blogqa.answer import backend
 from blogqa.answer.citations import check_citations, cited_sources, find_citations
 from blogqa.answer.llm import _StreamFilter, finish_answer, model_abstained
 from blogqa.answer.prompt import NO_ANSWER, build_prompt, defuse, select_context, system_prompt
@@ -129,17 +129,17 @@ def test_stream_filter_hides_sentinel_and_think():
 
 
 def test_backoff_grows_with_jitter_and_honours_retry_after(monkeypatch):
-    monkeypatch.setattr(llm, "BACKOFF_BASE", 1.0)
-    delays = [llm._backoff(0) for _ in range(50)]
+    monkeypatch.setattr(backend, "BACKOFF_BASE", 1.0)
+    delays = [backend._backoff(0) for _ in range(50)]
     assert all(0.5 <= d <= 1.0 for d in delays) and len(set(delays)) > 1
-    assert all(2.0 <= llm._backoff(2) <= 4.0 for _ in range(20))
-    assert llm._backoff(10) <= llm.BACKOFF_CAP
+    assert all(2.0 <= backend._backoff(2) <= 4.0 for _ in range(20))
+    assert backend._backoff(10) <= backend.BACKOFF_CAP
 
     class Err(Exception):
         class response:
             headers = {"retry-after": "3"}
 
-    assert llm._backoff(0, Err()) == 3.0
+    assert backend._backoff(0, Err()) == 3.0
 
 
 def test_rewrite_helpers():

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from blogqa.errors import IndexError_
-from blogqa.index.store import ChunkRecord, IndexMeta
+from blogqa.index.store import BM25_B, BM25_K1, ChunkRecord, IndexMeta
 from blogqa.models import Chunk, Filters, Post
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -106,8 +106,8 @@ def fill(store, corpus=CORPUS) -> None:
             put(w, make_post(pid, **fields), toks)
 
 
-def reference_bm25(docs: dict[str, list[str]], query: list[str], k1=1.5, b=0.75) -> dict[str, float]:
-    """BM25 as bm25s' default 'lucene' method scores it, written out independently."""
+def reference_bm25(docs: dict[str, list[str]], query: list[str], k1=BM25_K1, b=BM25_B) -> dict[str, float]:
+    """BM25 as bm25s' 'lucene' method scores it, written out independently."""
     n = len(docs)
     avgdl = sum(len(t) for t in docs.values()) / n
     df = Counter(tok for toks in docs.values() for tok in set(toks))
@@ -157,7 +157,7 @@ def test_get_post_round_trips_every_field(backend):
     full = Post(id="blog/2024-01-02-배포.md", title="배포 자동화 🚀", body="## 제목\n본문 'quotes' \\ 그리고 \t탭\n```\ncode\n```",
                 date=dt.date(2024, 1, 2), updated=dt.date(2024, 3, 4), url="https://example.com/a?b=c",
                 source_path="_posts/2024-01-02-배포.md", tags=["Zeta", "alpha", "배포"], author="김개발",
-                visibility="internal")
+                visibility="internal", summary="배포를 자동화한 과정의 요약.")
     bare = Post(id="bare", title="", body="")
     with store.writer(META) as w:
         put(w, full, [["배포"]])
@@ -207,7 +207,7 @@ def test_chunk_ids_are_distinct_ints_and_stable_across_reopening(backend):
 # ---- lexical -----------------------------------------------------------------------------
 @pytest.mark.parametrize("query", [["배포"], ["공통"], ["python", "테스트"], ["장애", "회고", "kubernetes"],
                                    ["배포", "배포", "jenkins"], ["없는말", "모니터링"]])
-def test_lexical_scores_are_bm25_lucene_k1_1_5_b_0_75(backend, query):
+def test_lexical_scores_are_bm25_lucene_with_the_shared_k1_and_b(backend, query):
     store = backend.open()
     fill(store)
     ids = chunk_ids(store)
@@ -324,6 +324,8 @@ def test_hashes_by_source_and_all(backend):
         assert w.hashes("s1") == {"a": a.content_hash, "c": c.content_hash}
         assert w.hashes("s2") == {"b": b.content_hash}
         assert w.hashes("nowhere") == {}
+        assert w.hashes_and_sources() == {"a": (a.content_hash, "s1"), "b": (b.content_hash, "s2"),
+                                          "c": (c.content_hash, "s1")}
 
 
 def test_upsert_replaces_a_post_and_all_its_chunks(backend):

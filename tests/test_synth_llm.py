@@ -2,12 +2,15 @@
 (tests/openai_finetune_stub.py) through the real `openai` client."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 
 import pytest
 
 from blogqa.answer.sentences import split_sentences
+from blogqa.api import Index
 from blogqa.cli import main
 from blogqa.evaluate.closed_book import ask_closed_book
 from blogqa.synth import finetune
@@ -22,13 +25,19 @@ def _read(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _letters(text: str) -> str:
+    """A made-up Latin word unique to `text` (a-p only, so the tokenizer keeps it whole)."""
+    return "summ" + "".join(chr(97 + int(c, 16)) for c in hashlib.sha1(text.encode()).hexdigest()[:8])
+
+
 def fake_llm(body: dict) -> str:
     """Questions made from the prompt, as a model would: one good, one paraphrased with an invented
     passage, one copying the title, one unsupported, one duplicate. Summaries for summary prompts."""
     system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
     title = re.search(r"^Title: (.+)$", user, re.M).group(1)
     if system.startswith("You summarise"):
-        return f"요약: {title.split(' (part')[0]}의 핵심 내용."
+        title = title.split(" (part")[0]
+        return f"요약: {title}의 핵심 내용. 표지 {_letters(title)}."
     post = user.split("<<<POST>>>\n", 1)[1].split("\n<<<END POST>>>", 1)[0]
     sentences = [plain(s) for s in split_sentences(post) if 25 <= len(plain(s)) <= 200 and "?" not in s]
     if not sentences:
@@ -88,14 +97,24 @@ def test_synth_prompts_carry_the_post_and_filters_apply(spoqa_index, stub, tmp_p
     assert "3 duplicate" in err and "3 title copy" in err and "3 answer not in post" in err
 
 
-def test_long_posts_are_cut_and_summaries_stored(spoqa_index, stub, tmp_path, capsys):
-    idx, _ = spoqa_index
+def test_long_posts_are_cut_and_summaries_stored_and_indexed(spoqa_index, stub, tmp_path, capsys):
+    shared, _ = spoqa_index
+    location = tmp_path / "idx"
+    shutil.copytree(shared.location, location)  # the summaries change the index: work on a copy
     store = tmp_path / "summaries.jsonl"
-    args = ["synth", "--index", idx.location, "--out", str(tmp_path / "qa.jsonl"), "--limit", "2", "--seed", "5",
+    args = ["synth", "--index", str(location), "--out", str(tmp_path / "qa.jsonl"), "--limit", "2", "--seed", "5",
             "--budget", "300", "--summaries", "--summaries-out", str(store)]
     assert main(args) == 0
     rows = load_summaries(store)
     assert len(rows) == 2 and all(r["model"] == MODEL and r["summary"].startswith("요약:") for r in rows.values())
+    assert "summaries indexed: 2 posts updated" in capsys.readouterr().err
+    idx = Index(str(location))
+    for pid, row in rows.items():
+        assert idx.store.get_post(pid).summary == row["summary"]
+        marker = row["summary"].split("표지 ")[1].rstrip(".")
+        hit = idx.search(marker, k=1, mode="bm25").hits[0]
+        assert hit.post.id == pid and row["summary"] in hit.text, "the summary is searchable as part of its post"
+    assert not Index(shared.location).search(marker, k=1, mode="bm25").hits, "the shared index is untouched"
     question_calls = [c for c in stub.calls("POST", "/v1/chat/completions")
                       if not c.json["messages"][0]["content"].startswith("You summarise")]
     assert len(question_calls) == 2

@@ -14,7 +14,7 @@ from .answer.llm import ask_index, ask_index_stream
 from .config import Settings
 from .errors import IndexError_, UsageError
 from .index.embed import get_embedder
-from .index.ingest import IngestReport, ingest_posts
+from .index.ingest import IngestReport, add_summaries, ingest_posts
 from .index.open import open_store
 from .index.store import IndexMeta
 from .models import Answer, Filters, Post
@@ -72,18 +72,27 @@ class Index:
     # ---- writing ------------------------------------------------------------------------
     def ingest(self, source: str, fmt: str | None = None, prune: bool = False, visibility: str | None = None,
                progress: bool = True, use_cache: bool = True) -> IngestReport:
-        from .index.cache import EmbeddingCache
         from .sources import LoadReport, load
 
         load_report = LoadReport()
         posts = list(load(source, fmt=fmt, report=load_report, visibility=visibility))
         report = IngestReport(source=str(source), skipped=load_report.skipped, warnings=list(load_report.warnings))
+        return self._write(ingest_posts, posts, str(source), report=report, prune=prune, progress=progress,
+                           use_cache=use_cache)
+
+    def add_summaries(self, summaries: dict[str, str], progress: bool = True) -> IngestReport:
+        """Index post summaries (post id -> text) as an extra field of each post; see `blogqa synth --summaries`."""
+        return self._write(add_summaries, summaries, report=IngestReport(source="summaries"), progress=progress)
+
+    def _write(self, write, *args, report: IngestReport, use_cache: bool = True, **kwargs) -> IngestReport:
+        from .index.cache import EmbeddingCache
+
         embedder, tokenizer = self.embedder, self.tokenizer
         meta = IndexMeta(self._embedder_spec(), embedder.name, embedder.dim, self._tokenizer_spec(), tokenizer.name)
         cache = EmbeddingCache() if use_cache else None
         try:
-            ingest_posts(self.store, posts, str(source), meta, embedder, tokenizer, report, prune=prune,
-                         progress=progress, cache=cache)
+            write(self.store, *args, meta=meta, embedder=embedder, tokenizer=tokenizer, report=report, cache=cache,
+                  **kwargs)
         finally:
             if cache is not None:
                 cache.close()

@@ -28,10 +28,14 @@ class Post:
     tags: list[str] = field(default_factory=list)
     author: str | None = None
     visibility: str = "public"  # "public" or "internal"
+    # An LLM summary of the post (`blogqa synth --summaries`), indexed as one more chunk. It is
+    # derived from the content, so it is not part of `content_hash`: re-ingesting an unchanged post
+    # keeps its summary, a changed post is re-indexed without one until it is summarised again.
+    summary: str | None = None
 
     @property
     def content_hash(self) -> str:
-        """Hash of everything that ends up in the index; unchanged hash -> ingest skips the post."""
+        """Hash of the post's own content; unchanged hash -> ingest skips the post."""
         payload = json.dumps(
             [self.title, self.body, _iso(self.date), _iso(self.updated), self.url,
              self.source_path, self.tags, self.author, self.visibility],

@@ -100,7 +100,7 @@ class Conversation:
         self.history.clear()
 
     def _backend(self):
-        from .llm import get_backend, use_llm
+        from .backend import get_backend, use_llm
 
         settings = self.index.settings.llm
         return get_backend(settings) if use_llm(settings, self.llm) else None

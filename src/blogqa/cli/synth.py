@@ -29,7 +29,9 @@ def register(sub) -> None:
                    help="estimated tokens of post text per LLM prompt (default 6000); longer posts are cut")
     p.add_argument("--summaries", nargs="?", const="long", choices=["long", "all"],
                    help="LLM summary per post ('long' posts only by default, or 'all'), stored in "
-                        "<index>/summaries.jsonl and given to the prompt of posts that are cut")
+                        "<index>/summaries.jsonl, indexed as an extra field of the post (searchable, "
+                        "kept by later ingests while the post is unchanged) and given to the prompt of "
+                        "posts that are cut")
     p.add_argument("--summaries-out", help="store summaries in this JSONL file instead")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_synth, generator=None)
@@ -101,6 +103,9 @@ def cmd_synth(args) -> int:
             summaries, made = ensure_summaries(posts, client, model, path, budget, which=args.summaries,
                                                temperature=llm.temperature)
             _note(args, f"summaries: {len(summaries)} posts ({made} new) in {path}")
+            indexed = idx.add_summaries(summaries, progress=not args.quiet)
+            _note(args, f"summaries indexed: {indexed.updated} posts updated, {indexed.unchanged} already indexed; "
+                        f"{indexed.chunks} chunks ({indexed.embedded} embedded)")
     elif args.generator is None:
         _note(args, "no LLM configured: using the offline generator (simpler questions from headings and key "
                     "sentences); set BLOGQA_LLM_BASE_URL/API_KEY and BLOGQA_LLM_MODEL for LLM questions")

@@ -27,8 +27,11 @@ import numpy as np
 
 from ..errors import IndexError_
 from ..models import Chunk, Filters, Post
-from .sqlite_schema import POST_COLUMNS, migrate, post_to_row, row_to_post
-from .store import FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
+from .sqlite_schema import POST_ROW_COLUMNS, migrate, post_columns, post_to_row, row_to_post
+from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
+
+BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B}
+LEGACY_BM25_PARAMS = {"k1": 1.5, "b": 0.75}  # what indexes written before meta.json recorded them used
 
 KEEP_GENERATIONS = 2
 
@@ -78,7 +81,8 @@ class EmbeddedStore:
             return None
 
     def _load_arrays(self, db: sqlite3.Connection) -> None:
-        rows = db.execute(f"SELECT {POST_COLUMNS} FROM posts").fetchall()
+        self._post_columns = post_columns(db)
+        rows = db.execute(f"SELECT {self._post_columns} FROM posts").fetchall()
         self._posts = {r[0]: row_to_post((r[0], r[1], "", *r[3:])) for r in rows}
         chunk_rows = db.execute("SELECT id, post_id FROM chunks ORDER BY id").fetchall()
         self._chunk_ids = np.array([r[0] for r in chunk_rows], dtype=np.int64)
@@ -161,11 +165,11 @@ class EmbeddedStore:
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def get_post(self, post_id: str) -> Post | None:
-        row = self._db().execute(f"SELECT {POST_COLUMNS} FROM posts WHERE id=?", (post_id,)).fetchone()
+        row = self._db().execute(f"SELECT {self._post_columns} FROM posts WHERE id=?", (post_id,)).fetchone()
         return row_to_post(row) if row else None
 
     def iter_posts(self) -> Iterator[Post]:
-        for row in self._db().execute(f"SELECT {POST_COLUMNS} FROM posts ORDER BY id"):
+        for row in self._db().execute(f"SELECT {self._post_columns} FROM posts ORDER BY id"):
             yield row_to_post(row)
 
     def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +229,8 @@ class EmbeddedStore:
                 db.execute("PRAGMA foreign_keys=ON")
                 w = _Writer(db)
                 yield w
-                if w.changed or not current:
+                # BM25 is rebuilt from the stored tokens when its parameters changed since the last build
+                if w.changed or not current or _bm25_params(self.path / current) != BM25_PARAMS:
                     _finish_generation(db, tmp, meta)
                     final = self.path / f"gen-{number:06d}"
                     os.replace(tmp, final)
@@ -251,6 +256,10 @@ class _Writer:
             sql, args = sql + " WHERE source=?", (source,)
         return dict(self.db.execute(sql, args).fetchall())
 
+    def hashes_and_sources(self) -> dict[str, tuple[str, str]]:
+        """post id -> (content hash, source) of every post."""
+        return {pid: (h, src) for pid, h, src in self.db.execute("SELECT id, content_hash, source FROM posts")}
+
     def vectors_for(self, texts: list[str]) -> dict[int, np.ndarray]:
         from .cache import EmbeddingCache
 
@@ -267,7 +276,8 @@ class _Writer:
         from .cache import EmbeddingCache
 
         self.db.execute("DELETE FROM chunks WHERE post_id=?", (post.id,))
-        self.db.execute("INSERT OR REPLACE INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", post_to_row(post, source))
+        self.db.execute(f"INSERT OR REPLACE INTO posts ({POST_ROW_COLUMNS}) VALUES ({','.join('?' * 13)})",
+                        post_to_row(post, source))
         self.db.executemany(
             "INSERT INTO chunks (post_id, ordinal, heading, text, tokens, vector, text_hash) VALUES (?,?,?,?,?,?,?)",
             [(post.id, c.ordinal, c.heading, c.text, json.dumps(t, ensure_ascii=False),
@@ -291,18 +301,25 @@ def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta) -
                if rows else np.zeros((0, meta.dim), np.float32))
     np.save(gen_dir / "vectors.npy", vectors)
     if rows:
-        bm25 = bm25s.BM25()
+        bm25 = bm25s.BM25(**BM25_PARAMS)
         bm25.index(tokens, show_progress=False)
         bm25.save(str(gen_dir / "bm25"), show_progress=False)
     posts = db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
     db.close()
-    body = {"blogqa": {"format": FORMAT_VERSION}, "index": meta.to_json(), "posts": posts,
+    body = {"blogqa": {"format": FORMAT_VERSION}, "index": meta.to_json(), "bm25": BM25_PARAMS, "posts": posts,
             "chunks": len(rows), "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     _atomic_write(gen_dir / "meta.json", json.dumps(body, ensure_ascii=False, indent=2))
     for f in gen_dir.rglob("*"):
         if f.is_file():
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
+
+
+def _bm25_params(gen_dir: Path) -> dict:
+    try:
+        return json.loads((gen_dir / "meta.json").read_text(encoding="utf-8")).get("bm25", LEGACY_BM25_PARAMS)
+    except (OSError, ValueError):
+        return {}
 
 
 def _atomic_write(path: Path, text: str) -> None:

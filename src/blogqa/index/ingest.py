@@ -75,6 +75,34 @@ def ingest_posts(store, posts: list[Post], source: str, meta: IndexMeta, embedde
     return report
 
 
+def add_summaries(store, summaries: dict[str, str], meta: IndexMeta, embedder: Embedder, tokenizer,
+                  report: IngestReport, progress: bool = True, max_tokens: int = 300,
+                  cache: EmbeddingCache | None = None) -> IngestReport:
+    """Index each post's summary as one more field (`Post.summary`, chunks headed "요약").
+
+    Posts not in the index are ignored; a post whose summary is already the given one is left as
+    it is. An empty summary removes the post's summary. One atomic write, like an ingest."""
+    started = time.perf_counter()
+    check_meta(store.meta, meta, str(getattr(store, "path", "index")))
+    with store.writer(meta) as writer:
+        known = writer.hashes_and_sources()
+        by_source: dict[str, list[Post]] = {}
+        for pid, text in summaries.items():
+            post = store.get_post(pid) if pid in known else None
+            text = (text or "").strip() or None
+            if post is None or post.summary == text:
+                report.unchanged += post is not None
+                continue
+            post.summary = text
+            by_source.setdefault(known[pid][1], []).append(post)
+            report.updated += 1
+        report.posts = report.updated + report.unchanged
+        for source, posts in by_source.items():
+            _write_changed(writer, posts, source, embedder, tokenizer, report, progress, max_tokens, cache)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 def _dedupe(posts: list[Post], report: IngestReport) -> list[Post]:
     seen: dict[str, Post] = {}
     for p in posts:
@@ -100,8 +128,8 @@ def _write_changed(writer, posts: list[Post], source: str, embedder: Embedder, t
         for j, vec in cache.get_many(embedder.name, [texts[i] for i in missing]).items():
             vectors[missing[j]] = vec
     todo = [i for i in range(len(texts)) if i not in vectors]
-    report.embedded = len(todo)
-    report.chunks = len(texts)
+    report.embedded += len(todo)
+    report.chunks += len(texts)
     bar = tqdm(total=len(todo), unit="chunk", desc="embedding", disable=not progress or not todo,
                file=sys.stderr, dynamic_ncols=True)
     for start in range(0, len(todo), EMBED_BATCH):

@@ -11,7 +11,7 @@ Same behaviour as the embedded store (see `store.py`), with PostgreSQL doing the
 * lexical: BM25 computed in SQL from the same kiwi tokens the embedded store indexes (a postings
   table of (token, chunk, tf, dl) and a df table), with the formula bm25s' default 'lucene'
   method uses: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), tf part = tf / (tf + k1 (1 - b + b dl / avgdl)),
-  k1 = 1.5, b = 0.75, a query token counted once per occurrence. See docs/postgres.md for the
+  k1 and b from store.BM25_K1 / BM25_B, a query token counted once per occurrence. See docs/postgres.md for the
   (tiny) differences.
 * writes: a writer is one transaction (plus an advisory lock: one ingest at a time per index);
   nothing is visible to readers before it commits, and an exception rolls everything back.
@@ -34,20 +34,17 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import IndexError_
-from ..models import Chunk, Filters, Post
+from ..models import Filters, Post
 from . import postgres_schema as schema
-from .store import ChunkRecord, IndexMeta, Scored, check_meta
+from .postgres_writer import PgWriter, token_key, vec_text
+from .store import BM25_B, BM25_K1, ChunkRecord, IndexMeta, Scored, check_meta
 
-K1 = 1.5
-B = 0.75
-MAX_TOKEN_CHARS = 200     # longer tokens are cut (B-tree entries have a size limit)
-FLUSH_CHUNKS = 1000       # the writer sends buffered chunks in batches of about this many
 POOL_SIZE = int(os.environ.get("BLOGQA_PG_POOL", "8"))  # connections per store (per process), at most
 EF_SEARCH_MIN = 100       # HNSW candidate list: max(EF_SEARCH_MIN, 2 * limit), at most EF_SEARCH_MAX
 EF_SEARCH_MAX = 1000
 ANALYZE_AFTER = 1000      # VACUUM (ANALYZE) after a commit that wrote this many chunks
 
-_POST_COLS = "p.id, p.title, p.date, p.updated, p.url, p.source_path, p.tags, p.author, p.visibility"
+_POST_COLS = "p.id, p.title, p.date, p.updated, p.url, p.source_path, p.tags, p.author, p.visibility, p.summary"
 
 
 def redact(location: str) -> str:
@@ -63,19 +60,10 @@ def _psycopg():
     return psycopg
 
 
-def _vec_text(v: np.ndarray) -> str:
-    """pgvector's text form; str() of a float32 is its shortest exact repr, so values round-trip."""
-    return "[" + ",".join(map(str, np.asarray(v, dtype=np.float32).reshape(-1))) + "]"
-
-
-def _token(t: str) -> str:
-    return t[:MAX_TOKEN_CHARS]
-
-
 def _row_to_post(row, body: str = "") -> Post:
-    pid, title, date, updated, url, source_path, tags, author, visibility = row
+    pid, title, date, updated, url, source_path, tags, author, visibility, summary = row
     return Post(id=pid, title=title, body=body, date=date, updated=updated, url=url, source_path=source_path,
-                tags=list(tags or []), author=author, visibility=visibility)
+                tags=list(tags or []), author=author, visibility=visibility, summary=summary)
 
 
 def _filter_sql(f: Filters, alias: str = "c") -> tuple[str, dict]:
@@ -185,7 +173,7 @@ class PostgresStore:
     def lexical(self, tokens: list[str], filters: Filters, limit: int) -> list[Scored]:
         if not tokens or limit <= 0:
             return []
-        counts = Counter(_token(t) for t in tokens)
+        counts = Counter(token_key(t) for t in tokens)
         where, params = _filter_sql(filters)
         join = "" if where == "TRUE" else "JOIN blogqa_chunks c ON c.id = p.chunk_id"
         sql = f"""
@@ -206,14 +194,14 @@ class PostgresStore:
             SELECT top.chunk_id, ch.post_id, top.score
             FROM top JOIN blogqa_chunks ch ON ch.id = top.chunk_id
             ORDER BY top.score DESC, top.chunk_id"""
-        params.update(tokens=list(counts), qtf=list(counts.values()), k1=K1, b=B, limit=limit)
+        params.update(tokens=list(counts), qtf=list(counts.values()), k1=BM25_K1, b=BM25_B, limit=limit)
         return [Scored(int(c), p, float(s)) for c, p, s in self._all(sql, params)]
 
     def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]:
         if limit <= 0 or self.meta is None:
             return []
         where, params = _filter_sql(filters)
-        params.update(v=_vec_text(vector), limit=limit)
+        params.update(v=vec_text(vector), limit=limit)
         select = "SELECT c.id, c.post_id, 1 - (c.embedding <=> %(v)s::vector) AS score FROM blogqa_chunks c"
         ef = max(EF_SEARCH_MIN, 2 * limit)
         rows: list[tuple] | None = None
@@ -236,7 +224,7 @@ class PostgresStore:
     def dense_exact(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]:
         """Exact nearest neighbours (no HNSW); for measuring the index's recall."""
         where, params = _filter_sql(filters)
-        params.update(v=_vec_text(vector), limit=limit)
+        params.update(v=vec_text(vector), limit=limit)
         rows = self._all("SELECT c.id, c.post_id, 1 - (c.embedding <=> %(v)s::vector) AS score FROM blogqa_chunks c "
                          f"WHERE {where} ORDER BY score DESC, c.id LIMIT %(limit)s", params)
         return [Scored(int(c), p, float(s)) for c, p, s in rows]
@@ -298,7 +286,7 @@ class PostgresStore:
                 check_meta(existing, meta, self.path)
                 if existing is None:
                     schema.set_dimension(conn, meta.dim)
-                w = _PgWriter(conn, meta.dim, self.path)
+                w = PgWriter(conn, meta.dim, self.path)
                 yield w
                 w.flush()
                 if w.changed or existing is None:
@@ -310,7 +298,7 @@ class PostgresStore:
         self.refresh()
 
     @staticmethod
-    def _commit_state(conn, w: "_PgWriter", meta: IndexMeta) -> None:
+    def _commit_state(conn, w: "PgWriter", meta: IndexMeta) -> None:
         from psycopg.types.json import Jsonb
 
         if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (schema.HNSW_INDEX,)).fetchone()[0]:
@@ -324,139 +312,6 @@ class PostgresStore:
                             total_len = (SELECT coalesce(sum(length), 0) FROM blogqa_chunks),
                             updated_at = now()
                         WHERE id = 1""", (Jsonb(meta.to_json()),))
-
-
-class _PgWriter:
-    """Buffers upserts and sends them in batches (COPY); everything inside the writer's transaction."""
-
-    def __init__(self, conn, dim: int, where: str):
-        self.conn = conn
-        self.dim = dim
-        self.where = where
-        self.changed = False
-        self.explicit_ids = False
-        self.written = 0
-        self._pending: list[tuple] = []
-        self._pending_posts: set[str] = set()
-        self._pending_chunks = 0
-
-    def hashes(self, source: str | None = None) -> dict[str, str]:
-        self.flush()
-        if source is None:
-            rows = self.conn.execute("SELECT id, content_hash FROM blogqa_posts").fetchall()
-        else:
-            rows = self.conn.execute("SELECT id, content_hash FROM blogqa_posts WHERE source = %s", (source,)).fetchall()
-        return dict(rows)
-
-    def hashes_and_sources(self) -> dict[str, tuple[str, str]]:
-        """post id -> (content hash, source) of every post."""
-        self.flush()
-        return {pid: (h, src) for pid, h, src in
-                self.conn.execute("SELECT id, content_hash, source FROM blogqa_posts").fetchall()}
-
-    def vectors_for(self, texts: list[str]) -> dict[int, np.ndarray]:
-        from .cache import EmbeddingCache
-
-        if not texts:
-            return {}
-        self.flush()
-        keys = [EmbeddingCache.key(t) for t in texts]
-        rows = self.conn.execute("SELECT DISTINCT ON (text_hash) text_hash, embedding::real[] FROM blogqa_chunks "
-                                 "WHERE text_hash = ANY(%s::text[])", (sorted(set(keys)),)).fetchall()
-        by_hash = {h: np.asarray(v, dtype=np.float32) for h, v in rows}
-        return {i: by_hash[k] for i, k in enumerate(keys) if k in by_hash}
-
-    def upsert(self, post: Post, source: str, chunks: list[Chunk], tokens: list[list[str]],
-               vectors: np.ndarray, chunk_ids: list[int] | None = None,
-               text_hashes: list[str] | None = None) -> None:
-        """Replace `post` and its chunks. `chunk_ids` and `text_hashes` are for copying an index
-        (keep its chunk ids; the hashes of texts that are no longer at hand)."""
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(chunks), -1) if chunks else \
-            np.zeros((0, self.dim), np.float32)
-        if len(tokens) != len(chunks) or vectors.shape[0] != len(chunks):
-            raise ValueError("upsert: chunks, tokens and vectors differ in length")
-        if chunks and vectors.shape[1] != self.dim:
-            raise IndexError_(f"{self.where}: vectors of dimension {vectors.shape[1]}, the index holds {self.dim}")
-        if post.id in self._pending_posts:
-            self.flush()
-        self.explicit_ids = self.explicit_ids or chunk_ids is not None
-        self._pending.append((post, source, chunks, tokens, vectors, chunk_ids, text_hashes))
-        self._pending_posts.add(post.id)
-        self._pending_chunks += len(chunks)
-        self.changed = True
-        if self._pending_chunks >= FLUSH_CHUNKS:
-            self.flush()
-
-    def delete(self, post_ids: list[str]) -> None:
-        if not post_ids:
-            return
-        self.flush()
-        self._forget_chunks(list(post_ids))
-        self.conn.execute("DELETE FROM blogqa_posts WHERE id = ANY(%s::text[])", (list(post_ids),))
-        self.changed = True
-
-    def _forget_chunks(self, post_ids: list[str]) -> None:
-        """Delete these posts' chunks (postings cascade) and take their tokens out of the df table."""
-        gone = self.conn.execute("""
-            WITH gone AS (SELECT p.token, count(*)::int AS n FROM blogqa_postings p
-                          JOIN blogqa_chunks c ON c.id = p.chunk_id
-                          WHERE c.post_id = ANY(%s::text[]) GROUP BY p.token)
-            UPDATE blogqa_terms t SET df = t.df - gone.n FROM gone WHERE t.token = gone.token
-            RETURNING t.token, t.df""", (post_ids,)).fetchall()
-        empty = [t for t, df in gone if df <= 0]
-        if empty:
-            self.conn.execute("DELETE FROM blogqa_terms WHERE token = ANY(%s::text[])", (empty,))
-        self.conn.execute("DELETE FROM blogqa_chunks WHERE post_id = ANY(%s::text[])", (post_ids,))
-
-    def flush(self) -> None:
-        if not self._pending:
-            return
-        from .cache import EmbeddingCache
-
-        pending, self._pending = self._pending, []
-        self._pending_posts, self._pending_chunks = set(), 0
-        self._forget_chunks([p.id for p, *_ in pending])
-        with self.conn.cursor() as cur:
-            cur.executemany("""
-                INSERT INTO blogqa_posts (id, source, title, body, date, updated, url, source_path, tags, author,
-                                          visibility, content_hash)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source, title = EXCLUDED.title,
-                    body = EXCLUDED.body, date = EXCLUDED.date, updated = EXCLUDED.updated, url = EXCLUDED.url,
-                    source_path = EXCLUDED.source_path, tags = EXCLUDED.tags, author = EXCLUDED.author,
-                    visibility = EXCLUDED.visibility, content_hash = EXCLUDED.content_hash""",
-                [(p.id, src, p.title, p.body, p.date, p.updated, p.url, p.source_path, list(p.tags), p.author,
-                  p.visibility, p.content_hash) for p, src, *_ in pending])
-        need = sum(len(chunks) for _, _, chunks, _, _, ids, _ in pending if ids is None)
-        fresh = iter([r[0] for r in self.conn.execute(
-            "SELECT nextval(pg_get_serial_sequence('blogqa_chunks', 'id')) FROM generate_series(1, %s)",
-            (need,)).fetchall()] if need else [])
-        df: Counter = Counter()
-        with self.conn.cursor() as cur:
-            with cur.copy("COPY blogqa_chunks (id, post_id, ordinal, heading, text, text_hash, length, post_date, "
-                          "post_updated, public, tags_lc, embedding) FROM STDIN") as copy_chunks:
-                postings = []
-                for post, _src, chunks, tokens, vectors, ids, hashes in pending:
-                    tags_lc = sorted({t.lower() for t in post.tags})
-                    for i, (chunk, toks, vec) in enumerate(zip(chunks, tokens, vectors)):
-                        cid = ids[i] if ids is not None else next(fresh)
-                        toks = [_token(t) for t in toks]
-                        text_hash = hashes[i] if hashes is not None else EmbeddingCache.key(chunk.indexed_text)
-                        copy_chunks.write_row((cid, post.id, chunk.ordinal, chunk.heading, chunk.text, text_hash,
-                                               len(toks), post.date, post.effective_updated,
-                                               post.visibility == "public", tags_lc, _vec_text(vec)))
-                        tf = Counter(toks)
-                        df.update(tf.keys())
-                        postings.extend((t, cid, n, len(toks)) for t, n in tf.items())
-                        self.written += 1
-            with cur.copy("COPY blogqa_postings (token, chunk_id, tf, dl) FROM STDIN") as copy_postings:
-                for row in postings:
-                    copy_postings.write_row(row)
-        if df:
-            self.conn.execute("""
-                INSERT INTO blogqa_terms (token, df) SELECT * FROM unnest(%s::text[], %s::int[])
-                ON CONFLICT (token) DO UPDATE SET df = blogqa_terms.df + EXCLUDED.df""",
-                (list(df), list(df.values())))
 
 
 class _Pool:

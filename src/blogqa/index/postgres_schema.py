@@ -72,6 +72,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             token text COLLATE "C" PRIMARY KEY,
             df integer NOT NULL);
     """),
+    (2, "post summary", """
+        ALTER TABLE blogqa_posts ADD COLUMN summary text;
+    """),
 ]
 
 LATEST = MIGRATIONS[-1][0]

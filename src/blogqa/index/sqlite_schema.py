@@ -24,7 +24,11 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
     """)
 
 
-MIGRATIONS = [m001_create_tables]
+def m002_post_summary(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE posts ADD COLUMN summary TEXT")
+
+
+MIGRATIONS = [m001_create_tables, m002_post_summary]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -36,20 +40,29 @@ def migrate(db: sqlite3.Connection) -> None:
     db.commit()
 
 
-POST_COLUMNS = "id, title, body, date, updated, url, source_path, tags, author, visibility"
+POST_COLUMNS = "id, title, body, date, updated, url, source_path, tags, author, visibility, summary"
+
+
+def post_columns(db: sqlite3.Connection) -> str:
+    """POST_COLUMNS as this (possibly older, read-only) database can answer them."""
+    if db.execute("PRAGMA user_version").fetchone()[0] < 2:
+        return POST_COLUMNS.replace("summary", "NULL")
+    return POST_COLUMNS
+
+POST_ROW_COLUMNS = "id, source, title, body, date, updated, url, source_path, tags, author, visibility, content_hash, summary"
 
 
 def post_to_row(post: Post, source: str) -> tuple:
     return (post.id, source, post.title, post.body, _iso(post.date), _iso(post.updated), post.url,
             post.source_path, json.dumps(post.tags, ensure_ascii=False), post.author, post.visibility,
-            post.content_hash)
+            post.content_hash, post.summary)
 
 
 def row_to_post(row: tuple, with_body: bool = True) -> Post:
-    pid, title, body, date, updated, url, source_path, tags, author, visibility = row
+    pid, title, body, date, updated, url, source_path, tags, author, visibility, summary = row
     return Post(id=pid, title=title, body=body if with_body else "", date=_date(date),
                 updated=_date(updated), url=url, source_path=source_path, tags=json.loads(tags),
-                author=author, visibility=visibility)
+                author=author, visibility=visibility, summary=summary)
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -145,4 +145,4 @@ def post_json(post, link: str) -> dict:
     return {"post_id": post.id, "title": post.title, "date": post.date and post.date.isoformat(),
             "updated": post.updated and post.updated.isoformat(), "tags": list(post.tags),
             "author": post.author, "url": post.url, "link": link, "visibility": post.visibility,
-            "body": post.body}
+            "body": post.body, "summary": post.summary}

@@ -14,6 +14,7 @@ from typing import Callable
 
 from ..models import Chunk, Post
 
+SUMMARY_HEADING = "요약"  # the heading of the chunk that holds a post's summary
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s*|(?<=요\.)\s*|\n")
 
@@ -99,6 +100,7 @@ def pack(text: str, max_tokens: int, count: Callable[[str], int] = estimate_toke
 def chunk_post(post: Post, max_tokens: int = 300, min_tokens: int = 40,
                count: Callable[[str], int] = estimate_tokens) -> list[Chunk]:
     """Chunks of a post; each chunk's `indexed_text` carries the post's title and date.
+    A post's `summary`, when it has one, comes last, as chunks headed `SUMMARY_HEADING`.
 
     Sections shorter than `min_tokens` are merged into the next one so a lone heading with one
     line does not become its own chunk.
@@ -122,6 +124,9 @@ def chunk_post(post: Post, max_tokens: int = 300, min_tokens: int = 40,
             merged.append((carry_heading, carry_text))
     if not merged:
         merged = [("", post.title)]
+
+    if post.summary and post.summary.strip():
+        merged.append((SUMMARY_HEADING, post.summary.strip()))
 
     date = post.date.isoformat() if post.date else ""
     chunks: list[Chunk] = []

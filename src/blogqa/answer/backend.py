@@ -1,0 +1,249 @@
+"""Chat backends: which one to use, and calls to any OpenAI-compatible chat API with retries.
+
+Faults: timeouts, 429 and 5xx (and dropped connections) are retried with exponential backoff and
+jitter within one overall deadline of `LLMSettings.timeout` seconds; everything else, and running
+out of time or attempts, raises `LLMError` with a one-line message (server down, wrong model,
+rejected key, ...). A local GGUF file goes through `local.LocalBackend` with the same interface.
+"""
+from __future__ import annotations
+
+import functools
+import random
+import time
+from typing import Callable, Iterator
+
+from ..config import LLMSettings
+from ..errors import LLMError
+
+ANSWER_MAX_TOKENS = 1024  # an answer longer than this is cut (small local models can ramble to n_ctx)
+BACKOFF_BASE = 0.5   # seconds before the first retry (doubling, with jitter)
+BACKOFF_CAP = 8.0
+RETRY_STATUS = frozenset({408, 409, 425, 429})  # plus every 5xx
+
+
+# ---- choosing the answerer ---------------------------------------------------------------
+
+def use_llm(settings: LLMSettings, llm: bool | None) -> bool:
+    """`llm=None`: the LLM when one is configured; `True`: insist (LLMError if none); `False`: never."""
+    if llm is False:
+        return False
+    if settings.configured:
+        return True
+    if llm:
+        raise LLMError(
+            "no LLM configured: set BLOGQA_LLM_BASE_URL and BLOGQA_LLM_MODEL (or BLOGQA_LLM_API_KEY / "
+            "OPENAI_API_KEY and a model), pass --base-url/--model or --gguf PATH, or drop --llm for the "
+            "extractive answer")
+    return False
+
+
+# ---- backends ----------------------------------------------------------------------------
+
+class OpenAIBackend:
+    """Chat completions over the official `openai` client (OpenAI, Azure's v1 endpoint, Ollama,
+    vLLM, llama.cpp's server, ...). Retries are ours: the client's own are turned off."""
+
+    def __init__(self, settings: LLMSettings):
+        import openai
+
+        if not settings.model:
+            raise LLMError("no LLM model given: set BLOGQA_LLM_MODEL or pass --model")
+        self.settings = settings
+        self.model = settings.model
+        self.where = settings.base_url or "https://api.openai.com/v1"
+        # Local servers need no key, but the client insists on one.
+        key = settings.api_key or "blogqa-no-key"
+        self.client = openai.OpenAI(base_url=settings.base_url or None, api_key=key, max_retries=0,
+                                    timeout=settings.timeout)
+        # OpenAI's reasoning models refuse `max_tokens` and want `max_completion_tokens`, which
+        # many local servers do not know: start with the widely supported one, switch once if told.
+        self.limit_param = "max_tokens"
+
+    def _create(self, messages: list[dict], timeout: float, stream: bool, max_tokens: int | None):
+        import openai
+
+        kwargs = {"model": self.model, "messages": messages, "temperature": self.settings.temperature,
+                  "stream": stream, "timeout": timeout, self.limit_param: max_tokens or ANSWER_MAX_TOKENS}
+        try:
+            return self.client.chat.completions.create(**kwargs)
+        except openai.BadRequestError as err:
+            if self.limit_param == "max_tokens" and "max_completion_tokens" in str(err):
+                self.limit_param = "max_completion_tokens"
+                kwargs["max_completion_tokens"] = kwargs.pop("max_tokens")
+                return self.client.chat.completions.create(**kwargs)
+            raise
+
+    def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
+        def attempt(timeout: float) -> str:
+            response = self._create(messages, timeout, False, max_tokens)
+            if not getattr(response, "choices", None):
+                raise LLMError(f"the LLM server at {self.where} sent a reply without choices")
+            return response.choices[0].message.content or ""
+
+        return _with_retries(attempt, self.settings, self._error)
+
+    def stream(self, messages: list[dict], max_tokens: int | None = None) -> Iterator[str]:
+        """Text deltas as they arrive. Failures before the first delta are retried like
+        `complete`; a stream that breaks off later raises LLMError."""
+        deadline = time.monotonic() + self.settings.timeout
+        attempt = 0
+        while True:
+            started = False
+            try:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0.05:
+                    raise _Expired()
+                response = self._create(messages, remaining, True, max_tokens)
+                for chunk in response:
+                    choices = getattr(chunk, "choices", None) or []
+                    delta = getattr(choices[0], "delta", None) if choices else None
+                    text = getattr(delta, "content", None) if delta is not None else None
+                    if text:
+                        started = True
+                        yield text
+                return
+            except LLMError:
+                raise
+            except Exception as err:  # noqa: BLE001 - classified below, never swallowed
+                if isinstance(err, _Expired):
+                    raise self._error(None, attempt) from None
+                if started or not _retryable(err):
+                    raise self._error(err, attempt + 1, broke_off=started) from err
+                delay = _backoff(attempt, err)
+                if time.monotonic() + delay >= deadline or attempt >= self.settings.max_retries:
+                    raise self._error(err, attempt + 1) from err
+                time.sleep(delay)
+                attempt += 1
+
+    def models(self) -> list[str]:
+        try:
+            return sorted(m.id for m in self.client.models.list(timeout=min(10.0, self.settings.timeout)))
+        except Exception:  # noqa: BLE001 - only used to improve an error message
+            return []
+
+    def _error(self, err: Exception | None, attempts: int, broke_off: bool = False) -> LLMError:
+        import openai
+
+        s, where = self.settings, self.where
+        tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
+        if err is None or isinstance(err, openai.APITimeoutError) or _is_timeout(err):
+            return LLMError(f"the LLM server at {where} did not answer within {s.timeout:g}s{tries} "
+                            f"(model {self.model!r}); raise llm.timeout or check the server")
+        if broke_off:
+            return LLMError(f"the answer stream from {where} broke off: {_short(err)}")
+        if isinstance(err, openai.APIConnectionError) or _is_connection(err):
+            return LLMError(f"cannot connect to the LLM server at {where}{tries}: is it running and is "
+                            f"the base URL right? ({_short(err.__cause__ or err)})")
+        status = getattr(err, "status_code", None)
+        message = _server_message(err)
+        if status in (401, 403):
+            return LLMError(f"the LLM server at {where} rejected the API key ({status}): set "
+                            f"BLOGQA_LLM_API_KEY or OPENAI_API_KEY")
+        if status == 404 or (status in (400, 422) and "model" in message.lower()):
+            available = self.models()
+            if available and self.model not in available:
+                shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+                return LLMError(f"model {self.model!r} is not available at {where} (it has: {shown}); "
+                                f"set BLOGQA_LLM_MODEL or --model")
+            if status == 404 and not available:
+                return LLMError(f"{where} has no chat completions endpoint or no model {self.model!r} "
+                                f"(404: {message}); the base URL usually ends in /v1")
+            return LLMError(f"the LLM server at {where} refused model {self.model!r} ({status}: {message})")
+        if status == 429:
+            return LLMError(f"the LLM server at {where} is still rate-limiting (429){tries}: {message}")
+        if status is not None and status >= 500:
+            return LLMError(f"the LLM server at {where} failed ({status}){tries}: {message}")
+        if status is not None:
+            return LLMError(f"the LLM server at {where} refused the request ({status}): {message}")
+        return LLMError(f"the LLM call to {where} failed: {_short(err)}")
+
+
+class _Expired(Exception):
+    pass
+
+
+def _with_retries(attempt: Callable[[float], str], settings: LLMSettings,
+                  error: Callable[[Exception | None, int], LLMError]) -> str:
+    """Run `attempt(timeout)` until it succeeds, the error is not retryable, `max_retries` retries
+    are spent, or the overall deadline (`settings.timeout` from now) would pass."""
+    deadline = time.monotonic() + settings.timeout
+    tries = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.05:
+            raise error(None, tries)
+        try:
+            return attempt(remaining)
+        except LLMError:
+            raise
+        except Exception as err:  # noqa: BLE001 - classified below, never swallowed
+            tries += 1
+            if not _retryable(err):
+                raise error(err, tries) from err
+            delay = _backoff(tries - 1, err)
+            if tries > settings.max_retries or time.monotonic() + delay >= deadline:
+                raise error(err, tries) from err
+            time.sleep(delay)
+
+
+def _backoff(retry: int, err: Exception | None = None) -> float:
+    """Exponential backoff with jitter (half fixed, half random); a server's Retry-After wins
+    when it asks for longer (capped)."""
+    base = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** retry))
+    delay = base / 2 + random.uniform(0, base / 2)
+    response = getattr(err, "response", None)
+    header = None
+    try:
+        header = response.headers.get("retry-after") if response is not None else None
+    except Exception:  # noqa: BLE001
+        header = None
+    if header:
+        try:
+            delay = max(delay, min(BACKOFF_CAP, float(header)))
+        except ValueError:
+            pass
+    return delay
+
+
+def _retryable(err: Exception) -> bool:
+    import openai
+
+    if isinstance(err, openai.APIStatusError):
+        return err.status_code in RETRY_STATUS or err.status_code >= 500
+    return isinstance(err, openai.APIConnectionError) or _is_timeout(err) or _is_connection(err)
+
+
+def _is_timeout(err: Exception) -> bool:
+    return any("timeout" in cls.__name__.lower() for cls in type(err).__mro__) or isinstance(err, TimeoutError)
+
+
+def _is_connection(err: Exception) -> bool:
+    names = [cls.__name__ for cls in type(err).__mro__]
+    return isinstance(err, ConnectionError) or any(n in ("ConnectError", "RemoteProtocolError", "ReadError",
+                                                        "NetworkError", "TransportError") for n in names)
+
+
+def _server_message(err: Exception) -> str:
+    body = getattr(err, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return _short(inner["message"])
+        if isinstance(inner, str):
+            return _short(inner)
+    return _short(getattr(err, "message", None) or err)
+
+
+def _short(value, limit: int = 200) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@functools.lru_cache(maxsize=8)
+def get_backend(settings: LLMSettings):
+    """The chat backend for these settings (cached: a GGUF model is loaded once per process)."""
+    if settings.gguf:
+        from .local import LocalBackend
+
+        return LocalBackend(settings)
+    return OpenAIBackend(settings)
