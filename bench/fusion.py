@@ -85,6 +85,14 @@ def variant_rrf_posts(k=60):
     return fuse
 
 
+def variant_rrf_chunks(k=60):
+    """Plain RRF of the chunk rankings, then each post's best chunk (bench/retrieval.py's RRF row)."""
+    def fuse(lex, den, post_of):
+        rank = lambda d: [c for c, _ in sorted(d.items(), key=lambda kv: -kv[1])]
+        return per_post(rrf(rank(lex), rank(den), k=k), post_of)
+    return fuse
+
+
 def variant_weighted_plus_rrf(w, beta, k=60):
     """Weighted fusion with a small per-post RRF term: agreement of the two rankings breaks near-ties."""
     weighted, ranks = variant_weighted(w), variant_rrf_posts(k)
@@ -113,7 +121,10 @@ VARIANTS = {
     "weighted w=0.6": variant_weighted(0.6),
     "weighted w=0.7": variant_weighted(0.7),
     "z-score w=0.5": variant_z(0.5),
+    "z-score w=0.55": variant_z(0.55),
     "z-score w=0.6": variant_z(0.6),
+    "z-score w=0.45": variant_z(0.45),
+    "chunk RRF k=60 (baseline row)": variant_rrf_chunks(60),
     "per-post RRF k=60": variant_rrf_posts(60),
     "weighted w=0.6 + 0.1 RRF": variant_weighted_plus_rrf(0.6, 0.1),
     "weighted w=0.6 + 0.2 RRF": variant_weighted_plus_rrf(0.6, 0.2),
@@ -145,11 +156,21 @@ def question_sets(names: list[str]):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", nargs="+", default=["korquad-even", "hyperconnect", "spoqa"])
+    ap.add_argument("--save", help=argparse.SUPPRESS)
+    ap.add_argument("--load", help=argparse.SUPPRESS)
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     captured = {}
+    if args.load:
+        import pickle
+
+        captured, args.sets = pickle.load(open(args.load, "rb")), []
     for name, idx, records in question_sets(args.sets):
         captured[name] = capture(idx, records)
+        if args.save:
+            import pickle
+
+            pickle.dump(captured, open(args.save, "wb"))
         print(f"{name}: {len(captured[name])} questions captured", file=sys.stderr, flush=True)
     head = ["variant"] + [f"{name} {m}" for name in captured for m in ("R@1", "R@5", "MRR@10")]
     rows = [[label, *(v for name in captured for v in metrics(captured[name], fuse))]

@@ -16,6 +16,20 @@ def test_kiwi_keeps_content_morphemes_and_lowercases_latin(kiwi):
     assert "옮기" in toks
 
 
+@pytest.mark.parametrize("text, word", [
+    ("우리는 Kubernetes.", "kubernetes"), ("GraphQL.) 다음", "graphql"), ("쓴 것은 Karpenter.\n다음", "karpenter"),
+    ("표지 summhhagbcep.", "summhhagbcep"), ("Redis.", "redis")])
+def test_a_latin_word_ending_a_sentence_stays_whole(kiwi, text, word):
+    # kiwi alone reads "Kubernetes." as an abbreviation and cuts it: "kuber" + "netes."
+    assert word in kiwi.tokens(text)
+    assert kiwi.tokens_batch([text]) == [kiwi.tokens(text)]
+    assert word in [t for t, _ in kiwi.tagged_tokens(text)]
+
+
+def test_dotted_names_inside_a_word_are_untouched(kiwi):
+    assert "node.js" in kiwi.tokens("Node.js를 쓴다.")
+
+
 def test_kiwi_normalises_decomposed_hangul(kiwi):
     import unicodedata
 

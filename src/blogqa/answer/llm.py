@@ -28,6 +28,7 @@ from .citations import check_citations, cited_sources
 from .evidence import Evidence, judge
 from .extractive import abstain_text, extractive_answer
 from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
+from .sentences import is_korean
 
 NO_LLM_NOTE = "no LLM configured; extractive answer"
 
@@ -52,7 +53,8 @@ def evidence_gate(question: str, result, tokenizer) -> tuple[bool, Evidence | No
     q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
     top = hits[0]
     top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
-    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result)
+    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result,
+                     korean=is_korean(question))
     ordered = result.intent is not None and getattr(result.intent, "order", None)
     return bool(evidence.confidence >= MIN_CONFIDENCE or ordered), evidence
 

@@ -22,6 +22,20 @@ CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH"
 # this kind occurs nowhere in the blog is likely about something the blog does not cover.
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 
+# Kiwi reads a Latin word that ends a sentence as an abbreviation and cuts it at random:
+# "Kubernetes." -> "kuber" + "netes.", "GraphQL." -> "gr" + "aphql.". A space before such a
+# period keeps the word whole ("Node.js", "v1.2" and "e.g" inside a word are untouched).
+_LATIN_FULL_STOP = re.compile(r"(?<=[A-Za-z])\.(?=[\s)\]}\"'”’>]|$)")
+
+
+def prepare(text: str) -> str:
+    """NFC, and sentence-final periods split from Latin words.
+
+    >>> prepare("우리는 Kubernetes. 그리고 Node.js를 쓴다.")
+    '우리는 Kubernetes . 그리고 Node.js를 쓴다.'
+    """
+    return _LATIN_FULL_STOP.sub(" .", unicodedata.normalize("NFC", text))
+
 
 class Tokenizer(Protocol):
     name: str
@@ -37,7 +51,9 @@ class Tokenizer(Protocol):
 class KiwiTokenizer:
     """kiwipiepy morphemes with content parts of speech; Latin lower-cased."""
 
-    name = "kiwi-content-v2"  # v2: Hangul loanwords map to their Latin token ("도커" -> "docker")
+    # v2: Hangul loanwords map to their Latin token ("도커" -> "docker");
+    # v3: sentence-final Latin words stay whole (`prepare`)
+    name = "kiwi-content-v3"
 
     def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
         from kiwipiepy import Kiwi
@@ -61,7 +77,7 @@ class KiwiTokenizer:
         return out
 
     def tokens(self, text: str) -> list[str]:
-        text = unicodedata.normalize("NFC", text)
+        text = prepare(text)
         with self._lock:  # Kiwi objects are not documented as thread-safe
             return self._keep(self._kiwi.tokenize(text))
 
@@ -71,12 +87,12 @@ class KiwiTokenizer:
         >>> KiwiTokenizer().tagged_tokens("Karpenter를 쓰나요?")
         [('karpenter', True), ('쓰', False)]
         """
-        text = unicodedata.normalize("NFC", text)
+        text = prepare(text)
         with self._lock:
             return [(form, tag in TOPIC_TAGS) for form, tag in self._keep_tagged(self._kiwi.tokenize(text))]
 
     def tokens_batch(self, texts: list[str]) -> list[list[str]]:
-        texts = [unicodedata.normalize("NFC", t) for t in texts]
+        texts = [prepare(t) for t in texts]
         with self._lock:
             return [self._keep(r) for r in self._kiwi.tokenize(texts)]
 

@@ -1,0 +1,124 @@
+"""The abstention gate's evidence per question, and how often it abstains with its weights.
+
+    .venv/bin/python bench/gate.py [--fit]
+
+Asks every question of bench/data/{hyperconnect,spoqa}_qa.jsonl (extractive, default mode) while
+recording the evidence `answer/evidence.py: judge` combines: absent topic words, BM25/dense
+agreement on the first post, best cosine, coverage. Prints the abstention rates on unanswerable and
+answerable questions per blog with the shipped `RISK_WEIGHTS`. `--fit` also searches a small grid
+of weights, choosing on one blog and reporting the other (leave one blog out), then on both.
+Uses the indexes bench/retrieval.py keeps in /tmp/blogqa-bench (built on first use).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+
+from common import BLOGS, REPO, WORK, table
+
+sys.path.insert(0, str(REPO / "src"))
+
+import blogqa.answer.extractive as extractive  # noqa: E402
+from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS  # noqa: E402
+
+BLOG_NAMES = ["hyperconnect", "spoqa"]
+
+
+def features(idx, records) -> list[dict]:
+    """One dict per question: answerable, absent, agree, dense_z, coverage, exempt (time ordering)."""
+    seen = []
+    real = extractive.judge
+
+    def recorder(*args, **kwargs):
+        evidence = real(*args, **kwargs)
+        seen.append(evidence)
+        return evidence
+
+    extractive.judge = recorder
+    rows = []
+    try:
+        for rec in records:
+            seen.clear()
+            answer = idx.ask(rec.question, llm=False)
+            ev = seen[-1] if seen else None
+            rows.append({"answerable": rec.answerable, "abstained": answer.abstained, "exempt": ev is None or (
+                not answer.abstained and ev.confidence < MIN_CONFIDENCE),
+                "absent": bool(ev and ev.absent), "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
+                "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
+                "coverage": ev.coverage if ev else 0.0})
+    finally:
+        extractive.judge = real
+    return rows
+
+
+def abstains(row: dict, w: dict) -> bool:
+    if row["exempt"]:
+        return row["abstained"]
+    risk = (w["bias"] + w["absent"] * row["absent"] + w["agree"] * row["agree"] + w["dense"] * row["dense_z"]
+            + w["coverage"] * row["coverage"])
+    return 1.0 / (1.0 + math.exp(min(50.0, risk))) < MIN_CONFIDENCE
+
+
+def rates(rows: list[dict], w: dict) -> tuple[float, float]:
+    un = [abstains(r, w) for r in rows if not r["answerable"]]
+    ans = [abstains(r, w) for r in rows if r["answerable"]]
+    return sum(un) / max(1, len(un)), sum(ans) / max(1, len(ans))
+
+
+def score(rows, w) -> float:
+    """What a support team wants: many unanswerable caught, few answerable lost (counted double)."""
+    un, ans = rates(rows, w)
+    return un - 2 * ans - (10 if un < 0.8 or ans > 0.1 else 0)
+
+
+GRID = {"bias": [-0.6, -0.3, -0.15, 0.0, 0.3], "absent": [1.5, 2.0, 3.0], "agree": [-0.8, -1.2, -1.6],
+        "dense": [-0.5, -0.7, -1.0], "coverage": [-0.5, -1.0, -1.5]}
+
+
+def fit(rows) -> dict:
+    best, best_score = None, -math.inf
+    for values in itertools.product(*GRID.values()):
+        w = dict(zip(GRID, values))
+        s = score(rows, w)
+        if s > best_score:
+            best, best_score = w, s
+    return best
+
+
+def main() -> None:
+    from blogqa.api import Index
+    from blogqa.evaluate.qa import read_qa
+    from blogqa.text.tokens import get_tokenizer
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--fit", action="store_true")
+    args = ap.parse_args()
+    tok = get_tokenizer("kiwi").name
+    data = {}
+    for blog in BLOG_NAMES:
+        location = WORK / f"{blog}-{tok}"
+        if not (location / "CURRENT").is_file():
+            Index(str(location), create=True).ingest(str(BLOGS / blog), progress=True)
+        data[blog] = features(Index(str(location)), read_qa(REPO / "bench" / "data" / f"{blog}_qa.jsonl"))
+    both = data["hyperconnect"] + data["spoqa"]
+    head = ["weights", "chosen on", *(f"{b} {m}" for b in [*BLOG_NAMES, "both"] for m in ("unans.", "ans."))]
+
+    def row(label, chosen, w):
+        return [label, chosen, *(v for rows in (*data.values(), both) for v in rates(rows, w))]
+
+    rows = [row(str(RISK_WEIGHTS), "shipped", RISK_WEIGHTS)]
+    if args.fit:
+        for held_out in BLOG_NAMES:
+            train = [b for b in BLOG_NAMES if b != held_out][0]
+            w = fit(data[train])
+            rows.append(row(str(w), train, w))
+        w = fit(both)
+        rows.append(row(str(w), "both", w))
+    print("abstention rates (share of questions `ask` abstains on)\n")
+    print(table(head, rows))
+
+
+if __name__ == "__main__":
+    main()
