@@ -121,7 +121,8 @@ def scale_child(size: int, source: str, out: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--index", default=str(WORK / "hyperconnect"))
+    ap.add_argument("--index", help="the hyperconnect index (default: the one bench/retrieval.py keeps, "
+                                    "/tmp/blogqa-bench/hyperconnect-<tokenizer name>)")
     ap.add_argument("--sizes", nargs="*", type=int, default=[10_000, 100_000])
     ap.add_argument("--scale-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -129,6 +130,10 @@ def main() -> None:
         size, source, out = args.scale_child
         return scale_child(int(size), source, out)
     WORK.mkdir(parents=True, exist_ok=True)
+    if not args.index:
+        from blogqa.text.tokens import get_tokenizer
+
+        args.index = str(WORK / f"hyperconnect-{get_tokenizer('kiwi').name}")
     idx = ensure_index(Path(args.index))
     queries = queries_for(idx)
     stats = idx.stats()
