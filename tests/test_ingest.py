@@ -185,3 +185,31 @@ def test_an_index_from_before_summaries_is_read_and_upgraded_by_the_next_ingest(
     new_gen = tmp_path / "idx" / (tmp_path / "idx" / "CURRENT").read_text()
     assert sqlite3.connect(new_gen / "index.sqlite").execute("PRAGMA user_version").fetchone()[0] == 2
     assert Index(str(tmp_path / "idx")).store.get_post(pid).summary == "요약: 결제 링크 만료 안내."
+
+
+def _set_tokenizer_name(location, name):
+    gen = location / (location / "CURRENT").read_text()
+    meta = json.loads((gen / "meta.json").read_text())
+    meta["index"]["tokenizer_name"] = name
+    (gen / "meta.json").write_text(json.dumps(meta))
+
+
+def test_an_index_built_by_the_previous_tokenizer_version_keeps_working_as_that_version(blog, tmp_path):
+    location = tmp_path / "idx"
+    ingest(location, blog)
+    _set_tokenizer_name(location, "kiwi-content-v2")
+    old = Index(str(location))
+    assert old.tokenizer.name == "kiwi-content-v2"
+    assert "kubernetes" not in old.tokenizer.tokens("우리는 Kubernetes."), "v2 still cuts the word"
+    assert old.search("결제 링크 유효 기간", k=1).hits
+    assert ingest(location, blog).unchanged == 8, "an ingest keeps the index at its own version"
+    assert Index(str(location)).store.meta.tokenizer_name == "kiwi-content-v2"
+    assert Index(str(tmp_path / "new"), create=True).tokenizer.name == "kiwi-content-v3"
+
+
+def test_an_index_built_by_an_unknown_tokenizer_version_is_refused(blog, tmp_path):
+    location = tmp_path / "idx"
+    ingest(location, blog)
+    _set_tokenizer_name(location, "kiwi-content-v0")
+    with pytest.raises(IndexError_, match="kiwi-content-v0"):
+        Index(str(location)).search("결제", k=1)

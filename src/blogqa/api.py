@@ -59,6 +59,10 @@ class Index:
         tokenizer = get_tokenizer(self._tokenizer_spec())
         meta = self.store.meta
         if meta and meta.tokenizer_name != tokenizer.name:
+            # an index built by an earlier version of the same tokenizer is read as that version
+            older = getattr(tokenizer, "as_built", lambda name: None)(meta.tokenizer_name)
+            if older is not None:
+                return older
             raise IndexError_(f"{self.location}: index was built with tokenizer {meta.tokenizer_name!r}, this blogqa "
                               f"uses {tokenizer.name!r}; re-ingest into a new --index")
         return tokenizer

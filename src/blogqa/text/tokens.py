@@ -7,6 +7,7 @@ The default keeps Korean content morphemes (kiwipiepy) and lower-cases Latin wor
 """
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import unicodedata
@@ -54,6 +55,7 @@ class KiwiTokenizer:
     # v2: Hangul loanwords map to their Latin token ("도커" -> "docker");
     # v3: sentence-final Latin words stay whole (`prepare`)
     name = "kiwi-content-v3"
+    OLDER = {"kiwi-content-v2"}  # versions whose indexes this class can still read and extend
 
     def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
         from kiwipiepy import Kiwi
@@ -63,6 +65,20 @@ class KiwiTokenizer:
             self._kiwi.add_user_word(word, "NNP")
         self._tags = tags
         self._lock = threading.Lock()
+        self._prepare = prepare
+
+    def as_built(self, name: str) -> "KiwiTokenizer | None":
+        """This tokenizer as version `name` tokenized, so an index it built keeps working (and
+        stays consistent when ingested into) without a rebuild; None for an unknown version.
+        Shares this tokenizer's Kiwi, which is what costs memory."""
+        if name == self.name:
+            return self
+        if name not in self.OLDER:
+            return None
+        older = copy.copy(self)
+        older.name = name
+        older._prepare = lambda text: unicodedata.normalize("NFC", text)  # v2: no full-stop split
+        return older
 
     def _keep(self, tokens) -> list[str]:
         return [form for form, _ in self._keep_tagged(tokens)]
@@ -77,7 +93,7 @@ class KiwiTokenizer:
         return out
 
     def tokens(self, text: str) -> list[str]:
-        text = prepare(text)
+        text = self._prepare(text)
         with self._lock:  # Kiwi objects are not documented as thread-safe
             return self._keep(self._kiwi.tokenize(text))
 
@@ -87,12 +103,12 @@ class KiwiTokenizer:
         >>> KiwiTokenizer().tagged_tokens("Karpenter를 쓰나요?")
         [('karpenter', True), ('쓰', False)]
         """
-        text = prepare(text)
+        text = self._prepare(text)
         with self._lock:
             return [(form, tag in TOPIC_TAGS) for form, tag in self._keep_tagged(self._kiwi.tokenize(text))]
 
     def tokens_batch(self, texts: list[str]) -> list[list[str]]:
-        texts = [prepare(t) for t in texts]
+        texts = [self._prepare(t) for t in texts]
         with self._lock:
             return [self._keep(r) for r in self._kiwi.tokenize(texts)]
 
