@@ -1,10 +1,17 @@
 """Helpers shared by the benchmarks: paths, timing, percentiles, tables, peak memory."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# blogqa first, as the CLI does: it makes BLAS single-threaded, which only works before NumPy loads
+# (a NumPy loaded earlier keeps a BLAS pool that fights the embedder: 2x slower queries on 2 cores).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+import blogqa  # noqa: E402,F401
+
 import resource
 import statistics
 import time
-from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"

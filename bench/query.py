@@ -18,9 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+from common import BLOGS, REPO, WORK, median, peak_rss_mb, percentile, table  # first: blogqa makes BLAS single-threaded before NumPy loads
+
 import numpy as np
 
-from common import BLOGS, REPO, WORK, median, peak_rss_mb, percentile, table
 
 MODES = ["bm25", "dense", "hybrid"]
 

@@ -27,9 +27,10 @@ import sys
 import time
 from pathlib import Path
 
+from common import BLOGS, KORQUAD, REPO, WORK, median, table  # first: blogqa makes BLAS single-threaded before NumPy loads
+
 import numpy as np
 
-from common import BLOGS, KORQUAD, REPO, WORK, median, table
 
 sys.path.insert(0, str(REPO / "src"))
 

@@ -29,9 +29,10 @@ import sys
 import time
 from pathlib import Path
 
+from common import BLOGS, KORQUAD, REPO, percentile, table  # first: blogqa makes BLAS single-threaded before NumPy loads
+
 import numpy as np
 
-from common import BLOGS, KORQUAD, REPO, percentile, table
 
 WORK = Path("/tmp/blogqa-pgbench")
 MODES = ["bm25", "dense", "hybrid"]
