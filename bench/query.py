@@ -18,7 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from common import BLOGS, REPO, WORK, median, peak_rss_mb, percentile, table  # first: blogqa makes BLAS single-threaded before NumPy loads
+if "--numpy-first" in sys.argv:  # what a library user who imports NumPy before blogqa gets
+    import numpy  # noqa: F401
+from common import BLOGS, REPO, WORK, median, peak_rss_mb, percentile, table  # blogqa makes BLAS single-threaded
 
 import numpy as np
 
@@ -125,6 +127,8 @@ def main() -> None:
     ap.add_argument("--index", help="the hyperconnect index (default: the one bench/retrieval.py keeps, "
                                     "/tmp/blogqa-bench/hyperconnect-<tokenizer name>)")
     ap.add_argument("--sizes", nargs="*", type=int, default=[10_000, 100_000])
+    ap.add_argument("--numpy-first", action="store_true",
+                    help="load NumPy before blogqa (BLAS keeps its thread pool), to see what that costs")
     ap.add_argument("--scale-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_child:
