@@ -21,7 +21,7 @@ from common import BLOGS, REPO, WORK, table
 sys.path.insert(0, str(REPO / "src"))
 
 import blogqa.answer.extractive as extractive  # noqa: E402
-from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS  # noqa: E402
+from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, combine  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa"]
 
@@ -56,9 +56,7 @@ def features(idx, records) -> list[dict]:
 def abstains(row: dict, w: dict) -> bool:
     if row["exempt"]:
         return row["abstained"]
-    risk = (w["bias"] + w["absent"] * row["absent"] + w["agree"] * row["agree"] + w["dense"] * row["dense_z"]
-            + w["coverage"] * row["coverage"])
-    return 1.0 / (1.0 + math.exp(min(50.0, risk))) < MIN_CONFIDENCE
+    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w) < MIN_CONFIDENCE
 
 
 def rates(rows: list[dict], w: dict) -> tuple[float, float]:

@@ -106,8 +106,16 @@ def judge(question_tokens: list[str], post_tokens: set[str], best_dense: float, 
     else:
         agree, agree_part = None, 0.5
     dense_z = (best_dense - DENSE_CENTER) / 0.05 if dense_ran else 0.0
-    w = RISK_WEIGHTS
-    risk = (w["bias"] + w["absent"] * bool(absent) + w["agree"] * agree_part + w["dense"] * dense_z
-            + w["coverage"] * cov)
-    confidence = 1.0 / (1.0 + math.exp(min(50.0, risk)))
+    confidence = combine(bool(absent), agree_part, dense_z, cov)
     return Evidence(cov, best_dense, best_lexical, confidence, agree, absent)
+
+
+def combine(absent: bool, agree: float, dense_z: float, cov: float, weights: dict = RISK_WEIGHTS) -> float:
+    """The logistic combination: confidence = 1 / (1 + e^risk), risk as `RISK_WEIGHTS` describes.
+
+    >>> round(combine(False, 1.0, 0.0, 1.0), 3), round(combine(True, 0.0, 0.0, 0.0), 3)
+    (0.963, 0.055)
+    """
+    w = weights
+    risk = w["bias"] + w["absent"] * absent + w["agree"] * agree + w["dense"] * dense_z + w["coverage"] * cov
+    return 1.0 / (1.0 + math.exp(min(50.0, risk)))
