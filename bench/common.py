@@ -20,6 +20,28 @@ KORQUAD = SHARED / "korquad" / "KorQuAD_v1.0_dev.json"
 WORK = Path("/tmp/blogqa-bench")
 
 
+def tokenizer_name() -> str:
+    """Bench indexes are kept per tokenizer version: one built by another version reads differently."""
+    from blogqa.text.tokens import get_tokenizer
+
+    return get_tokenizer("kiwi").name
+
+
+def blog_index(blog: str, work: Path = WORK):
+    """The shared blog's index the benchmarks share, <work>/<blog>-<tokenizer name>, built on first use."""
+    from blogqa.api import Index
+
+    location = Path(work) / f"{blog}-{tokenizer_name()}"
+    if not (location / "CURRENT").is_file():
+        Index(str(location), create=True).ingest(str(BLOGS / blog), progress=True)
+    return Index(str(location))
+
+
+def korquad_location() -> str:
+    """Where the KorQuAD dev index (all 964 paragraphs) is kept."""
+    return str(WORK / f"korquad-{tokenizer_name()}")
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile; q in [0, 100]."""
     if not values:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
 
-from common import BLOGS, KORQUAD, REPO, WORK, table
+from common import KORQUAD, REPO, WORK, blog_index, korquad_location, table
 
 sys.path.insert(0, str(REPO / "src"))
 
@@ -133,23 +132,17 @@ VARIANTS = {
 
 
 def question_sets(names: list[str]):
-    from blogqa.api import Index
     from blogqa.evaluate.build import index_posts
     from blogqa.evaluate.korquad import load_korquad
     from blogqa.evaluate.qa import read_qa
-    from blogqa.text.tokens import get_tokenizer
 
-    tok = get_tokenizer("kiwi").name
     for name in names:
         if name.startswith("korquad-"):
             posts, records = load_korquad(KORQUAD, split=name.split("-", 1)[1])
             all_posts, _ = load_korquad(KORQUAD)
-            idx = index_posts(str(WORK / f"korquad-{tok}"), all_posts, f"korquad://{KORQUAD.resolve()}", progress=True)
+            idx = index_posts(korquad_location(), all_posts, f"korquad://{KORQUAD.resolve()}", progress=True)
         else:
-            location = WORK / f"{name}-{tok}"
-            if not (location / "CURRENT").is_file():
-                Index(str(location), create=True).ingest(str(BLOGS / name), progress=True)
-            idx, records = Index(str(location)), read_qa(REPO / "bench" / "data" / f"{name}_qa.jsonl")
+            idx, records = blog_index(name), read_qa(REPO / "bench" / "data" / f"{name}_qa.jsonl")
         yield name, idx, records
 
 

@@ -16,7 +16,7 @@ import itertools
 import math
 import sys
 
-from common import BLOGS, REPO, WORK, table
+from common import REPO, blog_index, table
 
 sys.path.insert(0, str(REPO / "src"))
 
@@ -86,20 +86,13 @@ def fit(rows) -> dict:
 
 
 def main() -> None:
-    from blogqa.api import Index
     from blogqa.evaluate.qa import read_qa
-    from blogqa.text.tokens import get_tokenizer
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fit", action="store_true")
     args = ap.parse_args()
-    tok = get_tokenizer("kiwi").name
-    data = {}
-    for blog in BLOG_NAMES:
-        location = WORK / f"{blog}-{tok}"
-        if not (location / "CURRENT").is_file():
-            Index(str(location), create=True).ingest(str(BLOGS / blog), progress=True)
-        data[blog] = features(Index(str(location)), read_qa(REPO / "bench" / "data" / f"{blog}_qa.jsonl"))
+    data = {blog: features(blog_index(blog), read_qa(REPO / "bench" / "data" / f"{blog}_qa.jsonl"))
+            for blog in BLOG_NAMES}
     both = data["hyperconnect"] + data["spoqa"]
     head = ["weights", "chosen on", *(f"{b} {m}" for b in [*BLOG_NAMES, "both"] for m in ("unans.", "ans."))]
 

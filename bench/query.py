@@ -1,7 +1,7 @@
 """Query latency per mode on the larger shared blog, against rank_bm25 in the same run, and how
 query cost grows with the corpus (10k and 100k chunks built from the real ones).
 
-    .venv/bin/python bench/query.py [--index /tmp/blogqa-bench/hyperconnect] [--sizes 10000 100000]
+    .venv/bin/python bench/query.py [--work /tmp/blogqa-bench] [--sizes 10000 100000] [--numpy-first]
 
 Model load and index open are excluded; each mode is warmed with 5 queries first. The queries are
 the hand-written questions in bench/data/hyperconnect_qa.jsonl (post titles if that file is missing).
@@ -20,7 +20,7 @@ from pathlib import Path
 
 if "--numpy-first" in sys.argv:  # what a library user who imports NumPy before blogqa gets
     import numpy  # noqa: F401
-from common import BLOGS, REPO, WORK, median, peak_rss_mb, percentile, table  # blogqa makes BLAS single-threaded
+from common import REPO, WORK, blog_index, median, peak_rss_mb, percentile, table  # blogqa makes BLAS single-threaded
 
 import numpy as np
 
@@ -33,14 +33,6 @@ def queries_for(idx) -> list[str]:
     if path.is_file():
         return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [p.title for p in idx.store.iter_posts()]
-
-
-def ensure_index(location: Path):
-    from blogqa.api import Index
-
-    if not (location / "CURRENT").is_file():
-        Index(str(location), create=True).ingest(str(BLOGS / "hyperconnect"), progress=True)
-    return Index(str(location))
 
 
 def latencies(fn, queries: list[str]) -> list[float]:
@@ -124,8 +116,8 @@ def scale_child(size: int, source: str, out: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--index", help="the hyperconnect index (default: the one bench/retrieval.py keeps, "
-                                    "/tmp/blogqa-bench/hyperconnect-<tokenizer name>)")
+    ap.add_argument("--work", default=str(WORK), help="where the hyperconnect index is built and kept, shared "
+                                                      "with bench/retrieval.py (<work>/hyperconnect-<tokenizer name>)")
     ap.add_argument("--sizes", nargs="*", type=int, default=[10_000, 100_000])
     ap.add_argument("--numpy-first", action="store_true",
                     help="load NumPy before blogqa (BLAS keeps its thread pool), to see what that costs")
@@ -135,11 +127,7 @@ def main() -> None:
         size, source, out = args.scale_child
         return scale_child(int(size), source, out)
     WORK.mkdir(parents=True, exist_ok=True)
-    if not args.index:
-        from blogqa.text.tokens import get_tokenizer
-
-        args.index = str(WORK / f"hyperconnect-{get_tokenizer('kiwi').name}")
-    idx = ensure_index(Path(args.index))
+    idx = blog_index("hyperconnect", args.work)
     queries = queries_for(idx)
     stats = idx.stats()
     print(f"corpus: hyperconnect, {stats['posts']} posts, {stats['chunks']} chunks; {len(queries)} queries; "
@@ -149,7 +137,7 @@ def main() -> None:
     for size in [stats["chunks"], *args.sizes] if args.sizes else []:
         out = WORK / f"scale-{size}.json"
         Path(str(out) + ".queries").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
-        subprocess.run([sys.executable, __file__, "--scale-child", str(size), args.index, str(out)], check=True)
+        subprocess.run([sys.executable, __file__, "--scale-child", str(size), idx.location, str(out)], check=True)
         r = json.load(open(out))
         rows.append([size, *(v for mode in MODES for v in r["modes"][mode]), r["build_s"],
                      r["rss_before_queries_mb"], r["rss_mb"]])

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BLOGS, KORQUAD, REPO, WORK, median, table  # first: blogqa makes BLAS single-threaded before NumPy loads
+from common import KORQUAD, REPO, WORK, blog_index, korquad_location, median, table  # first: blogqa makes BLAS single-threaded before NumPy loads
 
 import numpy as np
 
@@ -136,20 +136,13 @@ def run_set(title: str, idx, records, asks: bool, latency: bool) -> str:
         f", {len(records) - n} unanswerable" if asks else "") + "\n\n" + table(head, rows)
 
 
-def _tokenizer_name() -> str:
-    """Indexes are kept per tokenizer version: one built by another version is refused."""
-    from blogqa.text.tokens import get_tokenizer
-
-    return get_tokenizer("kiwi").name
-
-
 def korquad_tables(args) -> list[str]:
     from blogqa.evaluate.build import index_posts
     from blogqa.evaluate.korquad import load_korquad
     from blogqa.index.embed import get_embedder
 
     posts, _ = load_korquad(args.korquad, limit=args.limit)
-    location = (args.korquad_index or str(WORK / f"korquad-{_tokenizer_name()}")) + (
+    location = (args.korquad_index or korquad_location()) + (
         f"-first{args.limit}" if args.limit else "")
     idx = index_posts(location, posts, f"korquad://{Path(args.korquad).resolve()}", progress=True)
     emb = get_embedder(idx._embedder_spec())
@@ -166,16 +159,12 @@ def korquad_tables(args) -> list[str]:
 
 
 def blog_tables(args) -> list[str]:
-    from blogqa.api import Index
     from blogqa.evaluate.qa import read_qa
 
     out = []
     for blog in args.blogs:
         qa = REPO / "bench" / "data" / f"{blog}_qa.jsonl"
-        location = Path(args.work) / f"{blog}-{_tokenizer_name()}"
-        if not (location / "CURRENT").is_file():
-            Index(str(location), create=True).ingest(str(BLOGS / blog), progress=True)
-        idx = Index(str(location))
+        idx = blog_index(blog, args.work)
         records = read_qa(qa)
         out.append(run_set(f"{blog} blog, bench/data/{qa.name}", idx, records, asks=True, latency=True))
         print(out[-1] + "\n", flush=True)

@@ -12,24 +12,16 @@ import argparse
 import datetime as dt
 import json
 from collections import defaultdict
-from pathlib import Path
 
-from common import BLOGS, REPO, WORK, table
+from common import REPO, WORK, blog_index, table
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default=str(WORK))
     args = ap.parse_args()
-    from blogqa.api import Index
-
     records = [json.loads(l) for l in (REPO / "bench/data/temporal_qa.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
-    indexes = {}
-    for blog in sorted({r["blog"] for r in records}):
-        location = Path(args.work) / blog
-        if not (location / "CURRENT").is_file():
-            Index(str(location), create=True).ingest(str(BLOGS / blog))
-        indexes[blog] = Index(str(location))
+    indexes = {blog: blog_index(blog, args.work) for blog in sorted({r["blog"] for r in records})}
     counts = defaultdict(lambda: [0, 0, 0])  # type -> [n, time-aware right, plain right]
     misses = []
     for r in records:
