@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import IndexError_
 from ..models import Chunk, Filters, Post
-from .sqlite_schema import POST_ROW_COLUMNS, migrate, post_columns, post_to_row, row_to_post
+from .sqlite_schema import INSERT_POST, migrate, post_columns, post_to_row, row_to_post
 from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
 
 BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B}
@@ -276,8 +276,7 @@ class _Writer:
         from .cache import EmbeddingCache
 
         self.db.execute("DELETE FROM chunks WHERE post_id=?", (post.id,))
-        self.db.execute(f"INSERT OR REPLACE INTO posts ({POST_ROW_COLUMNS}) VALUES ({','.join('?' * 13)})",
-                        post_to_row(post, source))
+        self.db.execute(INSERT_POST, post_to_row(post, source))
         self.db.executemany(
             "INSERT INTO chunks (post_id, ordinal, heading, text, tokens, vector, text_hash) VALUES (?,?,?,?,?,?,?)",
             [(post.id, c.ordinal, c.heading, c.text, json.dumps(t, ensure_ascii=False),

@@ -49,7 +49,11 @@ def post_columns(db: sqlite3.Connection) -> str:
         return POST_COLUMNS.replace("summary", "NULL")
     return POST_COLUMNS
 
+
+# The columns `post_to_row` fills, in its order.
 POST_ROW_COLUMNS = "id, source, title, body, date, updated, url, source_path, tags, author, visibility, content_hash, summary"
+INSERT_POST = (f"INSERT OR REPLACE INTO posts ({POST_ROW_COLUMNS}) "
+               f"VALUES ({', '.join('?' * len(POST_ROW_COLUMNS.split(',')))})")
 
 
 def post_to_row(post: Post, source: str) -> tuple:
