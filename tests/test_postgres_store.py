@@ -1,6 +1,6 @@
 """What only the PostgreSQL store has: its schema and migrations, the HNSW index and its recall,
 BM25 in SQL against bm25s itself, the df table, errors, reconnecting. The shared behaviour is in
-test_store_contract.py."""
+test_store_contract_read.py and test_store_contract_write.py."""
 from __future__ import annotations
 
 import datetime as dt
