@@ -7,7 +7,11 @@ Layout of an index folder:
     .lock              held by the one ingest allowed at a time
 
 An ingest copies the live generation, changes the copy, and switches CURRENT to it only when
-complete, so a crash or Ctrl-C at any point leaves the previous index fully usable.
+complete, so a crash or Ctrl-C at any point leaves the previous index fully usable. The steps of
+the switch, each safe to be killed after: write `gen-N.tmp/`, rename it to `gen-N/`, replace
+`CURRENT`, remove old generations. The next ingest numbers its generation past every folder
+there, removes what a killed one left (`*.tmp`, a `gen-N/` that `CURRENT` never named) and keeps
+a retired generation for `RETIRED_GRACE_S` seconds, so a reader that opened it can finish.
 """
 from __future__ import annotations
 
@@ -33,7 +37,8 @@ from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scor
 BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B}
 LEGACY_BM25_PARAMS = {"k1": 1.5, "b": 0.75}  # what indexes written before meta.json recorded them used
 
-KEEP_GENERATIONS = 2
+KEEP_GENERATIONS = 2  # the live one and the one before it
+RETIRED_GRACE_S = 60.0  # an older retired generation is removed once it has been out of use this long
 
 
 def is_index_dir(path: Path) -> bool:
@@ -165,10 +170,12 @@ class EmbeddedStore:
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def get_post(self, post_id: str) -> Post | None:
+        self.refresh()  # a read by id must not use a generation a later ingest has removed
         row = self._db().execute(f"SELECT {self._post_columns} FROM posts WHERE id=?", (post_id,)).fetchone()
         return row_to_post(row) if row else None
 
     def iter_posts(self) -> Iterator[Post]:
+        self.refresh()
         for row in self._db().execute(f"SELECT {self._post_columns} FROM posts ORDER BY id"):
             yield row_to_post(row)
 
@@ -214,9 +221,9 @@ class EmbeddedStore:
         """Yield a writer over a copy of the live generation; switch CURRENT to it on success."""
         self.path.mkdir(parents=True, exist_ok=True)
         with _exclusive_lock(self.path / ".lock"):
-            _remove_stale(self.path)
             current = self._read_current()
-            number = int(current.split("-")[1]) + 1 if current else 1
+            number = _next_number(self.path, current)  # past leftovers too: a reader may still hold one
+            _remove_unfinished(self.path, current)
             tmp = self.path / f"gen-{number:06d}.tmp"
             tmp.mkdir()
             try:
@@ -235,7 +242,7 @@ class EmbeddedStore:
                     final = self.path / f"gen-{number:06d}"
                     os.replace(tmp, final)
                     _atomic_write(self.path / "CURRENT", final.name)
-                    _prune_generations(self.path, keep=KEEP_GENERATIONS)
+                    _prune_generations(self.path, final.name, keep=KEEP_GENERATIONS)
                 else:
                     db.close()
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -343,12 +350,51 @@ def _exclusive_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _remove_stale(path: Path) -> None:
-    for tmp in path.glob("gen-*.tmp"):
-        shutil.rmtree(tmp, ignore_errors=True)
+def _generation_number(name: str) -> int | None:
+    """`gen-000007` and `gen-000007.tmp` -> 7; anything else -> None."""
+    stem = name.removesuffix(".tmp")
+    head, _, digits = stem.partition("-")
+    return int(digits) if head == "gen" and digits.isdigit() else None
 
 
-def _prune_generations(path: Path, keep: int) -> None:
-    gens = sorted(p for p in path.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp"))
-    for old in gens[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+def _next_number(path: Path, current: str | None) -> int:
+    """One past every generation folder there, live or not, so a rename never meets a leftover."""
+    numbers = [n for n in (_generation_number(p.name) for p in path.glob("gen-*")) if n is not None]
+    if current and _generation_number(current) is not None:
+        numbers.append(_generation_number(current))
+    return max(numbers, default=0) + 1
+
+
+def _remove_unfinished(path: Path, current: str | None) -> None:
+    """What a killed ingest left: temporary folders, and finished folders `CURRENT` never named
+    (numbered past the live one). Called under the ingest lock."""
+    live = _generation_number(current) if current else 0
+    for p in path.glob("gen-*"):
+        number = _generation_number(p.name)
+        if number is None or p.name == current:
+            continue
+        if p.name.endswith(".tmp") or number > (live or 0):
+            _remove_tree(p)
+
+
+def _prune_generations(path: Path, current: str, keep: int, grace_s: float | None = None) -> None:
+    """Keep the live generation and the `keep - 1` before it; an older one goes once the one that
+    replaced it has been live for `grace_s` seconds (its folder's mtime: when its files were written)."""
+    gens = sorted((n, p) for p in path.glob("gen-*")
+                  if p.is_dir() and not p.name.endswith(".tmp") and (n := _generation_number(p.name)) is not None)
+    grace_s = RETIRED_GRACE_S if grace_s is None else grace_s
+    live = _generation_number(current)
+    retired = [(n, p) for n, p in gens if n < live]
+    now = time.time()
+    for i, (_, old) in enumerate(retired[:max(0, len(retired) - (keep - 1))]):
+        successor = (retired[i + 1][1] if i + 1 < len(retired) else path / current)
+        try:
+            out_of_use_for = now - successor.stat().st_mtime
+        except OSError:
+            out_of_use_for = grace_s
+        if out_of_use_for >= grace_s:
+            _remove_tree(old)
+
+
+def _remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
