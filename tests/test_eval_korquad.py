@@ -41,7 +41,9 @@ def test_eval_korquad_small(korquad_path, tmp_path, capsys):
     odd = load_korquad(korquad_path, limit=3, split="odd")[1]
     assert report["questions"] == len(odd) and report["unanswerable"] == 0
     bm25 = report["modes"]["bm25"]
-    assert "abstention" not in bm25  # no unanswerable questions: ask is not run
+    answers = bm25["answers"]  # every question is asked: is the gold span in the answer?
+    assert answers["asked"] == len(odd) and 0.0 <= answers["span_recall"] <= 1.0
+    assert answers["span_recall"] > 0.3 and answers["chars_p50"] > 0 and answers["misattributed"] == 0
     assert bm25["overall"]["recall@5"] >= 0.9
     assert (location / "CURRENT").is_file()  # --index keeps the built index
     # a second run reuses it (nothing re-ingested) and gives the same numbers

@@ -112,6 +112,7 @@ class Answer:
     confidence: float = 0.0
     notes: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
+    evidence: object | None = None  # the gate's answer/evidence.py: Evidence, None when no gate ran
 
     def to_json(self) -> dict:
         return {

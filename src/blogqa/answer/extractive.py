@@ -30,7 +30,7 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
     ordered = result.intent is not None and getattr(result.intent, "order", None)
     if evidence.confidence < min_confidence and not ordered:
         return Answer(question, abstain_text(question), True, confidence=evidence.confidence,
-                      notes=list(result.notes), hits=hits)
+                      notes=list(result.notes), hits=hits, evidence=evidence)
 
     topic = set(topic_tokens(q_tokens))
     lines, sources = [], []
@@ -43,9 +43,9 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
         lines.append(f"{sentence} [{n}]")
     if not sources:
         return Answer(question, abstain_text(question), True, confidence=evidence.confidence,
-                      notes=list(result.notes), hits=hits)
+                      notes=list(result.notes), hits=hits, evidence=evidence)
     text = _compose(question, lines, hits[0], bool(ordered))
-    return Answer(question, text, False, sources, evidence.confidence, list(result.notes), hits)
+    return Answer(question, text, False, sources, evidence.confidence, list(result.notes), hits, evidence)
 
 
 def _best_sentence(hit: Hit, topic: set[str], tokenizer) -> str | None:

@@ -29,6 +29,8 @@ def register(sub) -> None:
     p.add_argument("-k", type=int, default=10, help="ranking depth for Recall@k, MRR@k, nDCG@k (default 10)")
     p.add_argument("--today", type=iso_date, help="reference date for time expressions (default: today; "
                                                  'a record\'s own "today" wins)')
+    p.add_argument("--llm", action="store_true",
+                   help="answer with the configured LLM instead of extractively (answer metrics)")
     p.add_argument("--closed-book", metavar="MODEL", help="also answer with MODEL alone (no retrieval), side by side")
     p.add_argument("--out", help="write per-question results (JSON Lines) to this file")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -72,7 +74,8 @@ def cmd_eval(args) -> int:
         per_question: list | None = [] if args.out else None
         progress = None if args.quiet or args.json and not sys.stderr.isatty() else _Progress()
         report = evaluate(idx, records, modes, k=args.k, today=args.today, per_question=per_question,
-                          closed_book_model=args.closed_book, settings=settings, progress=progress)
+                          closed_book_model=args.closed_book, settings=settings, progress=progress,
+                          llm=args.llm)
         if progress:
             progress.done()
         report["source"] = source
@@ -127,7 +130,7 @@ def format_report(report: dict) -> str:
     if any_abst:
         header += ["abstain unans.", "abstain ans."]
     if any_ans:
-        header += ["answer F1", "keywords"]
+        header += ["answer F1", "keywords", "kw recall", "span", "src hit", "misattr.", "chars p50"]
     rows = []
     for mode, m in modes.items():
         o = m["overall"]
@@ -137,7 +140,8 @@ def format_report(report: dict) -> str:
             row += [_f(a.get("abstained_on_unanswerable")), _f(a.get("abstained_on_answerable"))]
         if any_ans:
             a = m.get("answers") or {}
-            row += [_f(a.get("token_f1")), _f(a.get("keyword_match"))]
+            row += [_f(a.get(key)) for key in ("token_f1", "keyword_match", "keyword_recall", "span_recall",
+                                                 "source_hit", "misattributed", "chars_p50")]
         rows.append(row)
     cb = report.get("closed_book")
     if cb:
@@ -145,7 +149,9 @@ def format_report(report: dict) -> str:
         if any_abst:
             row += ["-", "-"]
         row += [_f(cb.get("token_f1")), _f(cb.get("keyword_match"))]
-        if not any_ans:
+        if any_ans:
+            row += ["-"] * 5
+        else:
             header += ["answer F1", "keywords"]
             rows = [r + ["-", "-"] for r in rows]
         rows.append(row)

@@ -4,7 +4,9 @@
 
 `gold` lists the posts that answer the question, as post ids, source paths (relative to the
 ingested folder) or URLs; an empty list marks a question the blog does not answer. `answer`
-(reference answer text) and `type` (a label for per-type breakdowns) are optional. Any error is
+(reference answer text), `type` (a label for per-type breakdowns), `today` (the reference date
+of a time-aware question), `answer_keywords` (short strings a correct answer must contain) and
+`lang` are optional. Any error is
 reported on one line naming the file and the line.
 """
 from __future__ import annotations
@@ -23,6 +25,8 @@ class QARecord:
     answer: str | None = None
     type: str | None = None
     today: str | None = None  # optional reference date (YYYY-MM-DD) for time-aware questions
+    answer_keywords: list[str] = field(default_factory=list)  # what a correct answer must contain
+    lang: str | None = None  # the question's language, "ko" or "en"
     line: int = 0
     source: str = ""
 
@@ -62,7 +66,14 @@ def parse_record(obj, where: str) -> QARecord:
     today = obj.get("today")
     if today is not None and not isinstance(today, str):
         raise UsageError(f'{where}: "today" must be a date string YYYY-MM-DD')
-    return QARecord(question.strip(), [g.strip() for g in gold], answer, qtype, today)
+    keywords = obj.get("answer_keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+        raise UsageError(f'{where}: "answer_keywords" must be a list of non-empty strings')
+    lang = obj.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise UsageError(f'{where}: "lang" must be a string such as "ko" or "en"')
+    return QARecord(question.strip(), [g.strip() for g in gold], answer, qtype, today,
+                    [k.strip() for k in keywords], lang)
 
 
 def read_qa(path: str | Path) -> list[QARecord]:

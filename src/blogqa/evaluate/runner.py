@@ -3,10 +3,12 @@
 For each answerable question (non-empty gold) the ranked posts of `Index.search` are matched
 against the gold list (a gold entry matches a hit's post id, source path or url) and scored with
 Recall@1/5/k, MRR@k and nDCG@k; search latency is timed. When the set contains unanswerable
-questions (empty gold), or `asks=True`, `Index.ask` (extractive, no LLM) is run on every
-question: how often it abstains on the unanswerable ones (should be high) and on the answerable
-ones (should be low). When records carry a reference `answer` and the answer-metric module is
-present, the answers are scored too (mean token F1, keyword match).
+questions (empty gold), `answer_keywords`, or `asks=True`, `Index.ask` (extractive unless
+`llm=True`) is run on every question: how often it abstains on the unanswerable ones (should be
+high) and on the answerable ones (should be low). When records carry a reference `answer` the
+answers are scored too (mean token F1, keyword match), and `answers` gains what the answer must
+contain: `keyword_recall` over `answer_keywords`, `span_recall` of KorQuAD's gold spans,
+`source_hit`, `misattributed` citation lines, answer length and ask latency.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..models import Hit
+from .answer_checks import keywords_found, misattributed, span_in_answer
 from .metrics import mean_metrics, percentile, question_metrics
 from .qa import QARecord
 
@@ -100,12 +103,77 @@ def _today(rec: QARecord, default: dt.date | None) -> dt.date | None:
     return default
 
 
+class AnswerChecks:
+    """Collects, question by question, what `modes.<mode>.answers` reports about the answers."""
+
+    def __init__(self, idx):
+        self.idx = idx
+        self.bodies: dict[str, str] = {}
+        self.asked = self.answered = self.source_hits = self.misattributed = self.with_keywords = 0
+        self.keyword_shares: list[float] = []
+        self.spans: list[bool] = []
+        self.chars: list[int] = []
+        self.ask_ms: list[float] = []
+
+    def add(self, rec: QARecord, answer, elapsed_ms: float, detail: dict) -> None:
+        self.ask_ms.append(elapsed_ms)
+        if not rec.answerable:
+            return
+        self.asked += 1
+        self.with_keywords += bool(rec.answer_keywords)
+        span = rec.type == "korquad" and rec.answer
+        if span:
+            self.spans.append(not answer.abstained and span_in_answer(answer.text, rec.answer))
+            detail["span_found"] = self.spans[-1]
+        if answer.abstained:
+            return
+        self.answered += 1
+        self.chars.append(len(answer.text))
+        wanted = {norm_gold(g) for g in rec.gold}
+        if any(wanted & {s.post_id, s.source_path, s.url} for s in answer.sources):
+            self.source_hits += 1
+        if rec.answer_keywords:
+            found = keywords_found(answer.text, rec.answer_keywords)
+            self.keyword_shares.append(found / len(rec.answer_keywords))
+            detail["keywords_found"] = found
+        wrong = misattributed(answer.text, {s.n: self._body(s.post_id) for s in answer.sources},
+                              {s.n: s.title for s in answer.sources})
+        self.misattributed += wrong
+        detail["misattributed"] = wrong
+        detail["answer"] = answer.text
+
+    def _body(self, post_id: str) -> str:
+        if post_id not in self.bodies:
+            post = self.idx.store.get_post(post_id)
+            self.bodies[post_id] = f"{post.title}\n{post.body}\n{post.summary or ''}" if post else ""
+        return self.bodies[post_id]
+
+    def report(self) -> dict:
+        out = {"asked": self.asked, "answered": self.answered,
+               "answered_share": _share(self.answered, self.asked),
+               "source_hit": _share(self.source_hits, self.answered),
+               "misattributed": self.misattributed,
+               "chars_p50": percentile(self.chars, 50) if self.chars else 0.0,
+               "ask_ms_p50": percentile(self.ask_ms, 50) if self.ask_ms else 0.0}
+        if self.with_keywords:  # over the answered questions that name keywords
+            out["keyword_recall"] = (sum(self.keyword_shares) / len(self.keyword_shares)
+                                     if self.keyword_shares else 0.0)
+        if self.spans:
+            out["span_recall"] = _share(sum(self.spans), len(self.spans))
+        return out
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
 def evaluate_mode(idx, records: list[QARecord], mode: str, k: int = 10, today: dt.date | None = None,
                   asks: bool | None = None, per_question: list | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> ModeReport:
+                  progress: Callable[[int, int], None] | None = None, llm: bool = False) -> ModeReport:
     """Score one mode over `records`; per-question dicts are appended to `per_question` if given."""
     if asks is None:
-        asks = any(not r.answerable for r in records)
+        asks = any(not r.answerable or r.answer_keywords or (r.type == "korquad" and r.answer) for r in records)
+    checks = AnswerChecks(idx) if asks else None
     scorers = answer_scorers() if asks else None
     rows: list[tuple[QARecord, dict]] = []
     latencies: list[float] = []
@@ -132,7 +200,9 @@ def evaluate_mode(idx, records: list[QARecord], mode: str, k: int = 10, today: d
             rank = next((i for i, r in enumerate(ranked, 1) if not r.startswith("post:")), None)
             detail["rank"] = rank
         if asks:
-            answer = idx.ask(rec.question, mode=mode, today=when, llm=False)
+            start = time.perf_counter()
+            answer = idx.ask(rec.question, mode=mode, today=when, llm=llm)
+            checks.add(rec, answer, (time.perf_counter() - start) * 1000, detail)
             detail["abstained"] = answer.abstained
             detail["confidence"] = round(float(answer.confidence), 4)
             (abst_ans if rec.answerable else abst_un).append(answer.abstained)
@@ -162,8 +232,10 @@ def evaluate_mode(idx, records: list[QARecord], mode: str, k: int = 10, today: d
     if asks:
         report.abstention = {"unanswerable": len(abst_un), "abstained_on_unanswerable": _rate(abst_un),
                              "answerable": len(abst_ans), "abstained_on_answerable": _rate(abst_ans)}
-    if answer_rows:
-        report.answers = {"scored": len(answer_rows), **mean_metrics(answer_rows)}
+    if asks:
+        report.answers = checks.report()
+        if answer_rows:
+            report.answers.update({"scored": len(answer_rows), **mean_metrics(answer_rows)})
     return report
 
 
@@ -199,14 +271,14 @@ def closed_book(records: list[QARecord], model: str, settings, per_question: lis
 
 def evaluate(idx, records: list[QARecord], modes: Iterable[str] = ("hybrid",), k: int = 10,
              today: dt.date | None = None, asks: bool | None = None, per_question: list | None = None,
-             closed_book_model: str | None = None, settings=None, progress=None) -> dict:
+             closed_book_model: str | None = None, settings=None, progress=None, llm: bool = False) -> dict:
     """The whole report as a JSON-ready dict: per mode, overall and per-type metrics, latency,
     abstention and answer scores; plus the closed-book baseline when a model is given."""
     reports = {}
     for mode in modes:
         cb = (lambda n, total, m=mode: progress(m, n, total)) if progress else None
         reports[mode] = evaluate_mode(idx, records, mode, k=k, today=today, asks=asks,
-                                      per_question=per_question, progress=cb).to_json()
+                                      per_question=per_question, progress=cb, llm=llm).to_json()
     out = {"questions": len(records), "answerable": sum(r.answerable for r in records),
            "unanswerable": sum(not r.answerable for r in records), "k": k, "modes": reports}
     if closed_book_model:
