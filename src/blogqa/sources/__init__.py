@@ -24,7 +24,7 @@ from .files import HTML_EXTS, MARKDOWN_EXTS, walk
 from .html import load_html_file
 from .jsonl import load_jsonl
 from .markdown import load_markdown_file
-from .report import LoadReport
+from .report import LoadReport, readable
 from .wxr import load_wxr, looks_like_wxr, parse_wxr
 
 FORMATS = ("markdown", "html", "feed", "wxr", "jsonl")
@@ -141,16 +141,22 @@ def _folder(root: Path, fmt: str | None, report: LoadReport) -> Iterator[Post]:
     exts = {"markdown": MARKDOWN_EXTS, "html": HTML_EXTS}.get(fmt or "", MARKDOWN_EXTS + HTML_EXTS)
     for path, source_path in walk(root, exts, report):
         is_html = path.name.lower().endswith(HTML_EXTS)
-        post = (load_html_file if is_html else load_markdown_file)(path, source_path, report)
+        try:
+            post = (load_html_file if is_html else load_markdown_file)(path, source_path, report)
+        except RecursionError:  # a parser met nesting deeper than Python's stack: this file only
+            report.skip(path, "nested too deeply to read")
+            continue
         if post is not None:
             yield post
 
 
 def _finish(posts: Iterable[Post], label: str, report: LoadReport, visibility: str | None) -> Iterator[Post]:
-    """Apply the visibility override, drop repeated ids, and warn once about undated posts."""
+    """Apply the visibility override, make text valid Unicode, drop repeated ids, and warn once
+    about undated posts."""
     seen: set[str] = set()
     undated = 0
     for post in posts:
+        _valid_unicode(post, post.source_path or label, report)
         if post.id in seen:
             report.skip(post.source_path or label, f"duplicate post id {post.id!r}, kept the first")
             continue
@@ -164,3 +170,22 @@ def _finish(posts: Iterable[Post], label: str, report: LoadReport, visibility: s
         report.undated_sources.add(label)
         verb = "posts have" if undated > 1 else "post has"
         report.warn(label, f"{undated} {verb} no date (indexed with date unknown)")
+
+
+_TEXT_FIELDS = ("id", "title", "body", "url", "source_path", "author")
+
+
+def _valid_unicode(post: Post, where: str, report: LoadReport) -> None:
+    """Lone surrogates (JSON's "\\ud800", a JavaScript string cut inside an emoji) cannot be
+    stored or hashed as UTF-8: write them as `\\udNNN`, with one warning."""
+    bad = []
+    for name in _TEXT_FIELDS:
+        value = getattr(post, name)
+        if value and readable(value) != value:
+            setattr(post, name, readable(value))
+            bad.append(name)
+    if any(readable(tag) != tag for tag in post.tags):
+        post.tags = [readable(tag) for tag in post.tags]
+        bad.append("tags")
+    if bad:
+        report.warn(where, f"invalid Unicode (lone surrogates) in {', '.join(bad)}, written as \\uXXXX")

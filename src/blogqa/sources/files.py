@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..text.normalize import decode_bytes
-from .report import LoadReport
+from .report import LoadReport, readable
 
 MAX_POST_BYTES = 5 * 1024 * 1024
 MARKDOWN_EXTS = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
@@ -56,7 +56,9 @@ def is_post_name(name: str) -> bool:
 
 def walk(root: Path, exts: tuple[str, ...], report: LoadReport) -> Iterator[tuple[Path, str]]:
     """Yield (path, source_path) for each candidate post file; source_path is relative to `root`
-    with "/" separators and the file name exactly as on disk.
+    with "/" separators and the file name as on disk, except that bytes of a name that are not
+    UTF-8 are written `\\xNN` (with a warning): a post id must be valid text.
+
 
         >>> # for path, rel in walk(Path("blog"), MARKDOWN_EXTS, LoadReport()): ...
     """
@@ -73,7 +75,11 @@ def walk(root: Path, exts: tuple[str, ...], report: LoadReport) -> Iterator[tupl
             for name in sorted(file_names):
                 if name.lower().endswith(exts) and is_post_name(name):
                     path = here / name
-                    yield path, path.relative_to(root).as_posix()
+                    source_path = path.relative_to(root).as_posix()
+                    if readable(source_path) != source_path:
+                        source_path = readable(source_path)
+                        report.warn(path, f"file name is not valid UTF-8, indexed as {source_path!r}")
+                    yield path, source_path
 
 
 def read_post_text(path: Path, where: str, report: LoadReport) -> str | None:

@@ -1,5 +1,8 @@
 """Front matter: YAML between `---` lines (Jekyll, Gatsby, Hugo) or TOML between `+++` (Hugo).
 
+YAML aliases are refused (they can expand exponentially) and nesting too deep for the parser
+is a FrontMatterError like any other syntax error.
+
     >>> split_front_matter("---\\ntitle: Hi\\ndate: 2018-04-30\\n---\\nBody")
     ({'title': 'Hi', 'date': '2018-04-30'}, 'Body')
     >>> split_front_matter("No front matter")
@@ -52,7 +55,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def _yaml(raw: str) -> dict[str, Any]:
     try:
+        _refuse_aliases(raw)
         data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:  # the pure-Python loader recurses once per nesting level
+        raise FrontMatterError("nested too deeply") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -61,9 +67,22 @@ def _yaml(raw: str) -> dict[str, Any]:
     return _mapping(data)
 
 
+def _refuse_aliases(raw: str) -> None:
+    """Raise FrontMatterError for a YAML alias (`*name`). Each alias repeats its anchored value,
+    so nine nested aliases of nine items make 9**9 strings out of 200 bytes (a "billion laughs")
+    once the value is walked as a title or tags; front matter has no use for them. Checked on the
+    parser's events, which never expand aliases."""
+    for event in yaml.parse(raw, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 2  # 1-based, after "---"
+            raise FrontMatterError(f"YAML aliases are not allowed (*{event.anchor}, line {line})")
+
+
 def _toml(raw: str) -> dict[str, Any]:
     try:
         return tomllib.loads(raw)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise FrontMatterError("nested too deeply") from None
     except tomllib.TOMLDecodeError as err:
         # tomllib counts lines from the front matter; count from the file's first line (+++).
         reason = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + 1}", str(err).splitlines()[0])

@@ -34,6 +34,9 @@ def load_jsonl(path: Path, report: LoadReport) -> Iterator[Post]:
                 continue
             try:
                 record = json.loads(decode_bytes(raw))
+            except RecursionError:  # json's C scanner recurses once per nested [ or {
+                report.skip(where, "bad JSON (nested too deeply)")
+                continue
             except ValueError as err:
                 report.skip(where, f"bad JSON ({str(err).splitlines()[0]})")
                 continue

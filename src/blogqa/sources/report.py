@@ -4,6 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def readable(text: str) -> str:
+    """`text` as valid Unicode: the undecodable bytes of a file name (which Python keeps as
+    surrogate escapes) become `\\xNN`, any other lone surrogate `\\udNNN`. Anything that goes to
+    SQLite, JSON or a terminal must be valid Unicode.
+
+        >>> readable("caf\\udce9.md"), readable("ok")
+        ('caf\\\\xe9.md', 'ok')
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate outside the escape range, e.g. JSON's "\\ud800"
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @dataclass
 class LoadReport:
     """Collects the problems of one or more loads.
@@ -24,7 +38,7 @@ class LoadReport:
 
     def warn(self, where: object, reason: str) -> None:
         """Record a problem that did not cost a post (or is counted elsewhere)."""
-        self.warnings.append(f"{where}: {' '.join(str(reason).split())}")
+        self.warnings.append(readable(f"{where}: {' '.join(str(reason).split())}"))
 
     def skip(self, where: object, reason: str) -> None:
         """Record an input that was skipped because of `reason`."""
