@@ -18,9 +18,9 @@ from typing import Iterable, Iterator
 
 from ..errors import SourceError, UsageError
 from ..models import Post
-from .feed import DEFAULT_TIMEOUT, fetch, is_url, load_feed, parse_feed
+from .feed import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, fetch, is_url, load_feed, parse_feed
 from .fields import check_visibility
-from .files import HTML_EXTS, MARKDOWN_EXTS, walk
+from .files import HTML_EXTS, MARKDOWN_EXTS, open_regular, walk
 from .html import load_html_file
 from .jsonl import load_jsonl
 from .markdown import load_markdown_file
@@ -34,9 +34,11 @@ _SNIFF_BYTES = 64 * 1024
 
 
 def load(source: str | Path, fmt: str | None = None, report: LoadReport | None = None,
-         visibility: str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Post]:
+         visibility: str | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+         deadline: float = DEFAULT_DEADLINE) -> Iterator[Post]:
     """Posts of `source`, lazily. `fmt` forces a format (else sniffed); `visibility` overrides
-    every post's; `timeout` (seconds) bounds fetching a feed URL.
+    every post's; fetching a feed URL waits `timeout` seconds at most for each connect and read,
+    and `deadline` seconds at most in all.
 
     Raises UsageError (unknown fmt/visibility, fmt that does not fit the source) or SourceError
     (missing path, unreadable folder, feed URL that fails) right away, before the first post.
@@ -46,7 +48,7 @@ def load(source: str | Path, fmt: str | None = None, report: LoadReport | None =
     check_visibility(visibility)
     report = report if report is not None else LoadReport()
     label = str(source)
-    return _finish(_open(source, fmt, report, timeout), label, report, visibility)
+    return _finish(_open(source, fmt, report, timeout, deadline), label, report, visibility)
 
 
 def sniff(path: Path) -> str:
@@ -59,7 +61,7 @@ def sniff(path: Path) -> str:
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as err:
         raise SourceError(f"{path}: cannot read ({err.strerror})") from None
@@ -86,13 +88,14 @@ def _sniff_bytes(head: bytes) -> str | None:
     return None
 
 
-def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: float) -> Iterable[Post]:
+def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: float,
+          deadline: float) -> Iterable[Post]:
     """Check the source and pick its loader; everything that can fail for the whole source
     fails here, eagerly."""
     if is_url(source):
         if fmt not in (None, "feed", "wxr"):
             raise UsageError(f"{source}: a URL must be an RSS/Atom feed or a WXR export, not {fmt}")
-        return _whole_file(fetch(str(source), timeout), str(source), fmt, report)
+        return _whole_file(fetch(str(source), timeout, deadline), str(source), fmt, report)
     path = Path(source)
     try:
         is_dir = stat.S_ISDIR(os.stat(path).st_mode)
@@ -114,7 +117,8 @@ def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: floa
         return load_jsonl(path, report)
     if fmt in ("feed", "wxr"):
         try:
-            data = path.read_bytes()
+            with open_regular(path) as handle:
+                data = handle.read()
         except OSError as err:
             raise SourceError(f"{path}: cannot read ({err.strerror})") from None
         return _whole_file(data, str(path), fmt, report)
@@ -125,7 +129,7 @@ def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: floa
 
 def _check_readable(path: Path) -> None:
     try:
-        with path.open("rb"):
+        with open_regular(path):
             pass
     except OSError as err:
         raise SourceError(f"{path}: cannot read ({err.strerror})") from None

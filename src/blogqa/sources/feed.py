@@ -6,6 +6,8 @@ what gets indexed. Post id: the entry id (guid), else its link, else "SOURCE#N".
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import threading
 from typing import Any, Iterator
 
 import feedparser
@@ -18,6 +20,7 @@ from . import fields
 from .report import LoadReport
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_DEADLINE = 120.0
 MAX_FEED_BYTES = 100 * 2**20
 
 
@@ -25,25 +28,83 @@ def is_url(source: object) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """GET `url`; any failure (timeout, DNS, refused, HTTP >= 400, too large) -> SourceError."""
+def fetch(url: str, timeout: float = DEFAULT_TIMEOUT, deadline: float = DEFAULT_DEADLINE) -> bytes:
+    """GET `url`; any failure (timeout, DNS, refused, HTTP >= 400, too large) -> SourceError.
+
+    `timeout` bounds each connect and read, `deadline` the whole fetch, redirects included: a
+    server that sends a byte every few seconds never trips a per-read timeout."""
+    watchdog = _Watchdog(deadline)
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True,
-                          headers={"User-Agent": "blogqa (feed loader)"}) as client:
-            with client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise SourceError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > MAX_FEED_BYTES:
-                        raise SourceError(f"{url}: response larger than {MAX_FEED_BYTES // 2**20} MB")
-                    chunks.append(chunk)
-                return b"".join(chunks)
-    except httpx.TimeoutException:
-        raise SourceError(f"{url}: timed out after {timeout:g} s") from None
+        return _get(url, timeout, watchdog)
     except httpx.HTTPError as err:
+        if watchdog.expired:  # the watchdog's shutdown is what failed the read
+            raise watchdog.error(url) from None
+        if isinstance(err, httpx.TimeoutException):
+            raise SourceError(f"{url}: timed out after {timeout:g} s") from None
         raise SourceError(f"{url}: {type(err).__name__}: {err}".splitlines()[0]) from None
+    finally:
+        watchdog.cancel()
+
+
+def _get(url: str, timeout: float, watchdog: "_Watchdog") -> bytes:
+    with httpx.Client(timeout=timeout, follow_redirects=True,
+                      headers={"User-Agent": "blogqa (feed loader)"}) as client:
+        with client.stream("GET", url, extensions={"trace": watchdog.trace}) as response:
+            if response.status_code >= 400:
+                raise SourceError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                if watchdog.expired:
+                    raise watchdog.error(url)
+                size += len(chunk)
+                if size > MAX_FEED_BYTES:
+                    raise SourceError(f"{url}: response larger than {MAX_FEED_BYTES // 2**20} MB")
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+
+class _Watchdog:
+    """Shuts down the fetch's sockets once `seconds` have passed, which ends a blocked read at
+    once. The sockets come from httpx's "trace" extension, which reports each new connection."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def trace(self, event: str, info: dict) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            sock = info["return_value"].get_extra_info("socket")
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired:
+                    _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def error(self, url: str) -> SourceError:
+        return SourceError(f"{url}: not fetched within {self.seconds:g} s")
+
+
+def _shutdown(sock: socket.socket | None) -> None:
+    """Shut the connection down under a blocked reader. The plain socket method, also on a TLS
+    socket: SSLSocket.shutdown would drop its SSL state while the other thread is reading."""
+    try:
+        if sock is not None:
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:  # closed already, or detached by the TLS wrapper
+        pass
 
 
 def parse_feed(data: bytes, source: str) -> Any:

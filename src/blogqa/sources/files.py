@@ -3,16 +3,18 @@
 Walking rules: recursive and sorted (stable order); hidden folders (`.git`), build output
 (`_site`, `node_modules`), Jekyll `_drafts` and blogqa index folders are skipped; a site root is
 narrowed to its posts (Jekyll `_posts/`, Hugo `content/`); README/LICENSE-like files and Hugo
-`_index.md` section pages are never posts.
+`_index.md` section pages are never posts. Only regular files are read: a FIFO or a device
+named like a post would block or never end.
 """
 from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
-from ..text.normalize import decode_bytes
+from ..text.normalize import decode
 from .report import LoadReport, readable
 
 MAX_POST_BYTES = 5 * 1024 * 1024
@@ -22,6 +24,7 @@ HTML_EXTS = (".html", ".htm")
 _SKIP_DIRS = {"_site", "node_modules", "__pycache__", "_drafts"}
 _NOT_POSTS = ("readme", "license", "licence", "changelog", "contributing", "code_of_conduct")
 _HUGO_SECTIONS = ("posts", "post", "blog", "articles")
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # POSIX only; Windows has no FIFOs to open by name
 
 
 def post_roots(root: Path) -> list[Path]:
@@ -54,11 +57,31 @@ def is_post_name(name: str) -> bool:
     return not (stem.startswith(_NOT_POSTS) or stem == "_index" or name.startswith("."))
 
 
+class NotRegularFile(OSError):
+    """`open_regular` found a FIFO, device or socket."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for binary reading when it is a regular file, else raise NotRegularFile.
+
+    O_NONBLOCK makes opening a FIFO return at once (a plain open waits for a writer forever);
+    fstat on the open file, not stat before opening, so the check is about what gets read."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(0, "not a regular file", str(path))
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def walk(root: Path, exts: tuple[str, ...], report: LoadReport) -> Iterator[tuple[Path, str]]:
     """Yield (path, source_path) for each candidate post file; source_path is relative to `root`
     with "/" separators and the file name as on disk, except that bytes of a name that are not
     UTF-8 are written `\\xNN` (with a warning): a post id must be valid text.
-
 
         >>> # for path, rel in walk(Path("blog"), MARKDOWN_EXTS, LoadReport()): ...
     """
@@ -83,26 +106,36 @@ def walk(root: Path, exts: tuple[str, ...], report: LoadReport) -> Iterator[tupl
 
 
 def read_post_text(path: Path, where: str, report: LoadReport) -> str | None:
-    """The decoded text of one post file, or None after a warning (too large, empty, binary,
-    unreadable). The size is checked before reading, and at most 5 MB + 1 byte is ever read."""
+    """The decoded text of one post file, or None after a warning (too large, empty, binary, not
+    a regular file, unreadable). The size is checked before reading, and at most 5 MB + 1 byte is
+    ever read. Invalid UTF-8 bytes in a UTF-8 post are replaced, with a warning giving the offset."""
     try:
-        size = path.stat().st_size
-        if size > MAX_POST_BYTES:
-            report.skip(where, f"too large ({size / 2**20:.1f} MB > 5 MB)")
-            return None
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_POST_BYTES:
+                report.skip(where, f"too large ({size / 2**20:.1f} MB > 5 MB)")
+                return None
             data = handle.read(MAX_POST_BYTES + 1)
     except OSError as err:
         report.skip(where, f"cannot read ({err.strerror or err})")
         return None
-    if len(data) > MAX_POST_BYTES:  # grew since stat()
+    if len(data) > MAX_POST_BYTES:  # grew since fstat()
         report.skip(where, "too large (> 5 MB)")
         return None
     if not data.strip():
         report.skip(where, "empty file")
         return None
     try:
-        return decode_bytes(data)
+        decoded = decode(data)
     except ValueError:
         report.skip(where, "binary file")
         return None
+    warn_replaced(decoded, where, report)
+    return decoded.text
+
+
+def warn_replaced(decoded, where: str, report: LoadReport) -> None:
+    """One warning when decoding replaced invalid UTF-8 bytes (`normalize.Decoded`)."""
+    if decoded.replaced:
+        many = f"{decoded.replaced} invalid UTF-8 sequences" if decoded.replaced > 1 else "an invalid UTF-8 sequence"
+        report.warn(where, f"{many} replaced with U+FFFD (first at byte {decoded.first_bad})")

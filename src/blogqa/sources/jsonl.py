@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 from ..models import Post
-from ..text.normalize import decode_bytes, html_to_text, markdown_to_text, normalize_text
+from ..text.normalize import decode, html_to_text, markdown_to_text, normalize_text
 from . import fields
-from .files import MAX_POST_BYTES
+from .files import MAX_POST_BYTES, open_regular, warn_replaced
 from .report import LoadReport
 
 _LOOKS_HTML = re.compile(r"<(?:p|div|br|h[1-6]|article|section|ul|ol|table|pre|span|a)\b[^>]*>", re.I)
@@ -24,7 +24,7 @@ _LOOKS_HTML = re.compile(r"<(?:p|div|br|h[1-6]|article|section|ul|ol|table|pre|s
 
 def load_jsonl(path: Path, report: LoadReport) -> Iterator[Post]:
     """Yield the posts of a JSONL file; bad lines become warnings naming the file and line."""
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for number, raw in enumerate(handle, start=1):
             where = f"{path}: line {number}"
             if len(raw) > MAX_POST_BYTES:
@@ -33,13 +33,15 @@ def load_jsonl(path: Path, report: LoadReport) -> Iterator[Post]:
             if not raw.strip():
                 continue
             try:
-                record = json.loads(decode_bytes(raw))
+                decoded = decode(raw)
+                record = json.loads(decoded.text)
             except RecursionError:  # json's C scanner recurses once per nested [ or {
                 report.skip(where, "bad JSON (nested too deeply)")
                 continue
             except ValueError as err:
                 report.skip(where, f"bad JSON ({str(err).splitlines()[0]})")
                 continue
+            warn_replaced(decoded, where, report)
             if not isinstance(record, dict):
                 report.skip(where, "not a JSON object")
                 continue
