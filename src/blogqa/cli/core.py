@@ -55,9 +55,16 @@ def _read_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_ingest(args) -> int:
+    from ..sources import NoPostsError
+
     idx = open_index(args, create=True)
-    report = idx.ingest(args.source, fmt=args.fmt, prune=args.prune, visibility=args.visibility,
-                        progress=not args.quiet)
+    try:
+        report = idx.ingest(args.source, fmt=args.fmt, prune=args.prune, visibility=args.visibility,
+                            progress=not args.quiet)
+    except NoPostsError as err:  # the warnings say why; the error line follows (exit 1)
+        for line in err.report.warnings:
+            warn(f"warning: {line}")
+        raise
     for line in report.warnings:
         warn(f"warning: {line}")
     if args.json:

@@ -6,8 +6,10 @@
 
 Formats (`FORMATS`), sniffed when `fmt` is None: a folder of Markdown posts (YAML/TOML front
 matter) and/or HTML pages, an RSS/Atom feed (file or http(s) URL), a WordPress WXR export, JSONL.
-A source that cannot be read at all raises SourceError when `load()` is called; problems with
-single posts become one-line warnings in the report and the load goes on.
+A source that cannot be read at all raises SourceError when `load()` is called, and a source
+that gives no post at all (a folder of PDFs, a page that is not a feed) raises NoPostsError once
+it has been read; problems with single posts become one-line warnings in the report and the load
+goes on.
 """
 from __future__ import annotations
 
@@ -28,9 +30,17 @@ from .report import LoadReport, readable
 from .wxr import load_wxr, looks_like_wxr, parse_wxr
 
 FORMATS = ("markdown", "html", "feed", "wxr", "jsonl")
-__all__ = ["FORMATS", "LoadReport", "load", "sniff"]
+__all__ = ["FORMATS", "LoadReport", "NoPostsError", "load", "sniff"]
 
 _SNIFF_BYTES = 64 * 1024
+
+
+class NoPostsError(SourceError):
+    """The source was read but gave no post; `report` holds the warnings that say why."""
+
+    def __init__(self, message: str, report: LoadReport):
+        super().__init__(message)
+        self.report = report
 
 
 def load(source: str | Path, fmt: str | None = None, report: LoadReport | None = None,
@@ -41,7 +51,8 @@ def load(source: str | Path, fmt: str | None = None, report: LoadReport | None =
     and `deadline` seconds at most in all.
 
     Raises UsageError (unknown fmt/visibility, fmt that does not fit the source) or SourceError
-    (missing path, unreadable folder, feed URL that fails) right away, before the first post.
+    (missing path, unreadable folder, feed URL that fails, not a feed) right away, before the
+    first post; NoPostsError at the end when no post came out of the source.
     """
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -155,10 +166,11 @@ def _folder(root: Path, fmt: str | None, report: LoadReport) -> Iterator[Post]:
 
 
 def _finish(posts: Iterable[Post], label: str, report: LoadReport, visibility: str | None) -> Iterator[Post]:
-    """Apply the visibility override, make text valid Unicode, drop repeated ids, and warn once
-    about undated posts."""
+    """Apply the visibility override, make text valid Unicode, drop repeated ids, warn once about
+    undated posts, and raise NoPostsError when the source gave no post."""
     seen: set[str] = set()
     undated = 0
+    before = (len(report.warnings), report.skipped, report.skipped_drafts)
     for post in posts:
         _valid_unicode(post, post.source_path or label, report)
         if post.id in seen:
@@ -170,10 +182,22 @@ def _finish(posts: Iterable[Post], label: str, report: LoadReport, visibility: s
         undated += post.date is None
         report.loaded += 1
         yield post
+    if not seen:
+        raise NoPostsError(f"{readable(label)}: no posts to ingest ({_why_none(report, *before)})", report)
     if undated:
         report.undated_sources.add(label)
         verb = "posts have" if undated > 1 else "post has"
         report.warn(label, f"{undated} {verb} no date (indexed with date unknown)")
+
+
+def _why_none(report: LoadReport, warnings: int, skipped: int, drafts: int) -> str:
+    skipped, drafts = report.skipped - skipped, report.skipped_drafts - drafts
+    if not skipped and not drafts:
+        return "no Markdown/HTML post files, feed entries or JSONL records found"
+    parts = [f"{skipped} skipped"] if skipped else []
+    parts += [f"{drafts} drafts"] if drafts else []
+    new_warnings = report.warnings[warnings:]
+    return ", ".join(parts) + (f"; first: {new_warnings[0]}" if new_warnings else "")
 
 
 _TEXT_FIELDS = ("id", "title", "body", "url", "source_path", "author")

@@ -110,8 +110,14 @@ def _shutdown(sock: socket.socket | None) -> None:
 def parse_feed(data: bytes, source: str) -> Any:
     """feedparser's result; SourceError when `data` is not a feed at all."""
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
-    if parsed.bozo and not parsed.entries and not parsed.feed:
-        reason = str(parsed.get("bozo_exception", "not a feed")).splitlines()[0]
+    # feedparser reads anything: an HTML page comes back with no version, no entries and its
+    # body as the "feed summary". A real feed has a version even when it has no entries.
+    if not parsed.entries and not parsed.get("version"):
+        head = data[:1024].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or b"<head" in head:
+            reason = "an HTML page; give the URL of its RSS/Atom feed"
+        else:
+            reason = str(parsed.get("bozo_exception") or "no feed elements").splitlines()[0]
         raise SourceError(f"{source}: not an RSS/Atom feed ({reason})")
     return parsed
 
