@@ -57,7 +57,9 @@ def ingest_posts(store, posts: list[Post], source: str, meta: IndexMeta, embedde
     posts = _dedupe(posts, report)
     report.posts = len(posts)
     with store.writer(meta) as writer:
-        known = writer.hashes(None)
+        held = writer.hashes_and_sources()
+        _unique_across_sources(posts, key, held, report)
+        known = {pid: content_hash for pid, (content_hash, _) in held.items()}
         changed = [p for p in posts if known.get(p.id) != p.content_hash]
         report.unchanged = len(posts) - len(changed)
         for p in changed:
@@ -112,6 +114,28 @@ def _dedupe(posts: list[Post], report: IngestReport) -> list[Post]:
         else:
             seen[p.id] = p
     return list(seen.values())
+
+
+def _unique_across_sources(posts: list[Post], key: str, held: dict[str, tuple[str, str]],
+                           report: IngestReport) -> None:
+    """Give a post whose id is held by another source's post (two blogs with the same
+    `_posts/2024-01-01-welcome.md`) the first free id `ID~N`, N >= 2, with one warning, instead of
+    overwriting the other blog's post. A later ingest of the same source finds its own `ID~N` in
+    `held` (post id -> (hash, source)) and keeps it, without a warning."""
+    taken = {p.id for p in posts}
+    for post in posts:
+        holder = held.get(post.id)
+        if holder is None or holder[1] == key:
+            continue
+        n = 2
+        while f"{post.id}~{n}" in taken or held.get(f"{post.id}~{n}", (None, key))[1] != key:
+            n += 1
+        candidate = f"{post.id}~{n}"
+        if candidate not in held:
+            report.warnings.append(f"{post.source_path or post.id}: post id {post.id!r} is already used by "
+                                   f"{holder[1]}, indexed as {candidate!r}")
+        taken.add(candidate)
+        post.id = candidate
 
 
 def _write_changed(writer, posts: list[Post], source: str, embedder: Embedder, tokenizer, report: IngestReport,
