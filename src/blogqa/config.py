@@ -33,6 +33,9 @@ class LLMSettings:
 class ServerSettings:
     api_keys: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
+    # Host names internal endpoints answer besides 127.0.0.1/localhost/[::1] (DNS rebinding);
+    # with API keys, the only ones when set ("*": any). The public surface answers any Host.
+    allowed_hosts: tuple[str, ...] = ()
     handover_webhook: str | None = None
     events: str | None = None  # events database path; default: events.sqlite beside an index folder
     public_rate_limit: int = 30  # requests per minute per client
@@ -113,4 +116,7 @@ def _apply_env(s: Settings, env: dict[str, str]) -> Settings:
     if env.get("BLOGQA_ALLOWED_ORIGINS"):
         origins = tuple(o.strip() for o in env["BLOGQA_ALLOWED_ORIGINS"].split(",") if o.strip())
         server = replace(server, allowed_origins=origins)
+    if env.get("BLOGQA_ALLOWED_HOSTS"):
+        hosts = tuple(h.strip() for h in env["BLOGQA_ALLOWED_HOSTS"].split(",") if h.strip())
+        server = replace(server, allowed_hosts=hosts)
     return replace(s, index=env.get("BLOGQA_INDEX") or s.index, llm=llm, server=server)

@@ -67,7 +67,7 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     server = settings.server
     app.add_middleware(Gate, api_keys=server.api_keys, allowed_origins=server.allowed_origins,
-                       rate_limit=server.public_rate_limit)
+                       rate_limit=server.public_rate_limit, allowed_hosts=server.allowed_hosts)
     return app
 
 

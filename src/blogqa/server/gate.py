@@ -7,8 +7,14 @@
 - everything else is internal: with API keys configured it needs `Authorization: Bearer KEY`
   (browsers may send the key as the password of HTTP Basic auth); with none configured it
   answers loopback clients only, whatever `Authorization` header they send. A browser call
-  from another origin is refused, so a web page cannot drive a loopback server (CSRF).
-- bodies are capped (413) before the app reads them.
+  from another origin is refused, so a web page cannot drive a loopback server (CSRF), and so
+  is a browser request another site started (`Sec-Fetch-Site`), except following a link to a
+  page: an `<img src=/api/search?q=...>` elsewhere cannot log questions.
+- internal endpoints also check the `Host` the browser sent: with no keys only loopback names
+  (127.0.0.1, localhost, [::1]) and `allowed_hosts`, so a page whose name an attacker re-pointed
+  at 127.0.0.1 (DNS rebinding) is "same origin" but still refused; with keys, `allowed_hosts`
+  when set. The public surface answers any Host (it sits behind proxies).
+- bodies are read here, capped (413) and handed on whole, so the app never waits on a client.
 """
 from __future__ import annotations
 
@@ -44,6 +50,53 @@ def is_loopback(host: str | None) -> bool:
     return ip.is_loopback
 
 
+def host_name(host: str) -> str:
+    """The name in a Host header: `"127.0.0.1:8000"` -> `"127.0.0.1"`, `"[::1]:8000"` -> `"::1"`,
+    `"Blog.Example.com.:443"` -> `"blog.example.com"`."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    name, colon, port = host.rpartition(":")
+    if colon and ":" not in name and (port.isdigit() or not port):
+        host = name
+    return host.rstrip(".")
+
+
+class HostCheck:
+    """Which `Host` values internal endpoints answer (DNS rebinding):
+
+        HostCheck((), keys=False).allows("localhost:8000") -> True
+        HostCheck((), keys=False).allows("evil.example:8000") -> False
+        HostCheck((), keys=True).allows("evil.example") -> True   (the key is the guard)
+        HostCheck(("blog.example.com",), keys=True).allows("evil.example") -> False
+
+    No Host header at all (HTTP/1.0 tools) is allowed: every browser sends one."""
+
+    def __init__(self, allowed_hosts: tuple[str, ...], keys: bool):
+        self.names = {host_name(h) for h in allowed_hosts}
+        self.any = "*" in self.names or (keys and not self.names)
+        self.loopback = not keys
+
+    def allows(self, host: str | None) -> bool:
+        if host is None or self.any:
+            return True
+        name = host_name(host)
+        return name in self.names or (self.loopback and is_loopback(name))
+
+
+def started_by_another_site(headers: dict[str, str], method: str, path: str) -> bool:
+    """A browser request that another site's page made (`Sec-Fetch-Site: cross-site` or
+    `same-site`), other than following a link to a page. Requests without the header (curl,
+    scripts, servers, old browsers) are not."""
+    site = headers.get("sec-fetch-site")
+    if site not in ("cross-site", "same-site"):
+        return False
+    followed_link = (method == "GET" and headers.get("sec-fetch-mode") == "navigate"
+                     and headers.get("sec-fetch-dest", "document") == "document"
+                     and not path.startswith(("/api/", "/v1/")))
+    return not followed_link
+
+
 def presented_key(authorization: str | None) -> str | None:
     """`"Bearer k1"` -> `"k1"`; `"Basic " + b64("staff:k1")` -> `"k1"` (the password is the key)."""
     if not authorization:
@@ -75,10 +128,12 @@ def body_limit(path: str) -> int:
 
 
 class Gate:
-    def __init__(self, app, api_keys: tuple[str, ...], allowed_origins: tuple[str, ...], rate_limit: int):
+    def __init__(self, app, api_keys: tuple[str, ...], allowed_origins: tuple[str, ...], rate_limit: int,
+                 allowed_hosts: tuple[str, ...] = ()):
         self.app = app
         self.api_keys = tuple(api_keys)
         self.allowed_origins = {o.rstrip("/") for o in allowed_origins}
+        self.hosts = HostCheck(tuple(allowed_hosts), keys=bool(self.api_keys))
         self.limiter = SlidingWindow(rate_limit, 60.0)
 
     async def __call__(self, scope, receive, send):
@@ -106,8 +161,13 @@ class Gate:
                     return await _reply(send, 429, "too many requests; try again shortly",
                                         {**cors, "retry-after": str(int(wait) + 1)})
         else:
+            if not self.hosts.allows(headers.get("host")):
+                return await _reply(send, 403, f"Host {host_name(headers['host'])!r} is not allowed for internal "
+                                               "endpoints (use 127.0.0.1 or localhost, or set allowed_hosts)")
             if origin and not self._same_origin(origin, headers):
                 return await _reply(send, 403, "cross-origin calls to internal endpoints are not allowed")
+            if started_by_another_site(headers, scope["method"], path):
+                return await _reply(send, 403, "requests from other sites to internal endpoints are not allowed")
             if self.api_keys:
                 if not key_ok(presented_key(headers.get("authorization")), self.api_keys):
                     page = scope["method"] == "GET" and "text/html" in headers.get("accept", "")
@@ -120,12 +180,13 @@ class Gate:
 
         limit = body_limit(path)
         length = headers.get("content-length")
-        if length is not None:
-            if not length.isdigit() or int(length) > limit:
-                return await _reply(send, 413, f"request body over {limit // KB} KiB", cors)
-        elif scope["method"] in ("POST", "PUT", "PATCH"):
-            body, too_big = await _read_capped(receive, limit)
-            if too_big:
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return await _reply(send, 413, f"request body over {limit // KB} KiB", cors)
+        if length is not None or scope["method"] in ("POST", "PUT", "PATCH"):
+            body, outcome = await _read_capped(receive, limit)
+            if outcome == "gone":
+                return  # the client went away (or timed out): nobody to answer
+            if outcome == "too big":
                 return await _reply(send, 413, f"request body over {limit // KB} KiB", cors)
             receive = _replay(body, receive)
 
@@ -143,18 +204,19 @@ class Gate:
         return bool(headers.get("host")) and urlsplit(origin).netloc.lower() == headers["host"].lower()
 
 
-async def _read_capped(receive, limit: int) -> tuple[bytes, bool]:
+async def _read_capped(receive, limit: int) -> tuple[bytes, str]:
+    """The whole body and "ok"; or "too big" past `limit` bytes; or "gone" when the client left."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"", True
+            return b"", "gone"
         chunks.append(message.get("body", b""))
         size += len(chunks[-1])
         if size > limit:
-            return b"", True
+            return b"", "too big"
         if not message.get("more_body"):
-            return b"".join(chunks), False
+            return b"".join(chunks), "ok"
 
 
 def _replay(body: bytes, receive):
