@@ -7,10 +7,15 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..models import Filters, Hit
+from ..index.embed import clip_tokens
 from ..index.store import Scored
 from .fusion import post_fusion
 
 MODES = ("bm25", "dense", "hybrid")
+# Work per question is bounded whatever its length (the server accepts 20,000 characters):
+# the first QUERY_CHARS characters are parsed and tokenised for BM25, and the embedder sees the
+# first QUERY_TOKENS model tokens of those (index/embed.py). Questions are far shorter.
+QUERY_CHARS = 2_000
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Searcher:
         if mode not in MODES:
             raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         filters = filters or Filters()
+        asked, query = query, query[:QUERY_CHARS]
         intent = None
         if temporal and self.has_dates():
             from .temporal import parse_temporal
@@ -75,16 +81,17 @@ class Searcher:
         lexical_query = lexical_text(query, intent)
         notes: list[str] = []
         want = k
+        vectors: dict[str, object] = {}  # a second ranking (the date fallback) reuses the embedding
         if intent and intent.order:
             k = max(k, 20)  # a wider pool, so the newest relevant post can move up
         if intent and (intent.since or intent.until):
             timed = _merge(filters, intent.to_filters())
-            result = self._rank(query, lexical_query, k, mode, timed)
+            result = self._rank(query, lexical_query, k, mode, timed, vectors)
             if not result.hits:
                 notes.append(_no_match_note(query, intent))
-                result = self._rank(query, lexical_query, k, mode, filters)
+                result = self._rank(query, lexical_query, k, mode, filters, vectors)
         else:
-            result = self._rank(query, lexical_query, k, mode, filters)
+            result = self._rank(query, lexical_query, k, mode, filters, vectors)
         if intent and intent.order:
             from ..answer.evidence import topic_tokens
 
@@ -93,11 +100,13 @@ class Searcher:
                                         use_updated=intent.about_updates, title_tokens=self.tokenizer.tokens,
                                         topic=topic)
         result.hits = result.hits[:want]
+        result.query = asked
         result.notes = notes
         result.intent = intent
         return result
 
-    def _rank(self, query: str, lexical_query: str, k: int, mode: str, filters: Filters) -> SearchResult:
+    def _rank(self, query: str, lexical_query: str, k: int, mode: str, filters: Filters,
+              vectors: dict[str, object]) -> SearchResult:
         n = max(self.candidates, k * 4)
         lexical: list[Scored] = []
         dense: list[Scored] = []
@@ -108,7 +117,10 @@ class Searcher:
         if mode in ("dense", "hybrid"):
             # with a time expression used, the topic words alone describe what to look for
             dense_query = lexical_query if lexical_query != query else query
-            dense = self.store.dense(self._embedder().embed_query(dense_query), filters, n)
+            if dense_query not in vectors:
+                embedder = self._embedder()
+                vectors[dense_query] = embedder.embed_query(clip_tokens(dense_query, embedder.count_tokens))
+            dense = self.store.dense(vectors[dense_query], filters, n)
         post_of = {s.chunk_id: s.post_id for s in (*lexical, *dense)}
         if mode == "hybrid":
             posts, chunks = post_fusion({s.chunk_id: s.score for s in lexical}, {s.chunk_id: s.score for s in dense},

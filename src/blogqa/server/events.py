@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import sqlite3
 import threading
 from pathlib import Path
 
 from ..errors import UsageError
 from ..index.open import is_postgres
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+from .text import EMAIL
 
 
 def redact(text: str | None) -> str | None:
