@@ -75,6 +75,6 @@ def test_unknown_model_is_a_not_found_error(client):
     assert "blogqa" in str(err.value)
 
 
-def test_no_user_message_is_a_bad_request(client):
-    with pytest.raises(openai.BadRequestError):
+def test_no_user_message_is_unprocessable(client):
+    with pytest.raises(openai.UnprocessableEntityError):
         client.chat.completions.create(model="blogqa", messages=[{"role": "system", "content": "hi"}])

@@ -3,7 +3,8 @@
     BlogqaError
     ├── UsageError        bad arguments or configuration (CLI exit code 2)
     ├── SourceError       a source (file, folder, feed) cannot be read at all
-    ├── IndexError_       the index is missing, corrupt or was built by another embedder/tokenizer
+    ├── IndexError_       the index is missing, corrupt or was built by another embedder/tokenizer (exit 2)
+    │   └── IndexBusyError   another ingest holds the index's lock; try again later (exit 3)
     └── LLMError          the LLM server is down, the model is unknown, or it keeps failing
 """
 
@@ -26,3 +27,7 @@ class IndexError_(BlogqaError):
 
 class LLMError(BlogqaError):
     pass
+
+
+class IndexBusyError(IndexError_):
+    """Another ingest is writing this index (its lock is held): nothing is wrong, retry later."""

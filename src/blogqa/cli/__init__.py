@@ -1,7 +1,8 @@
 """The `blogqa` command: a thin layer that parses arguments, calls the library, prints results.
 
 Exit codes: 0 ok (also when search finds nothing or ask abstains), 1 some posts skipped with
---strict or an operation failed, 2 usage error (bad arguments, missing index, bad config).
+--strict or an operation failed, 2 usage error (bad arguments, missing index, bad config),
+3 the index is busy (another ingest holds its lock; retry later).
 """
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import argparse
 import importlib
 import sys
 
-from ..errors import BlogqaError, UsageError
+from ..errors import BlogqaError, IndexBusyError, UsageError
+
+EXIT_BUSY = 3  # not 2: a busy index is no usage error, and a script may simply retry
 
 # Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
 COMMAND_MODULES = ["core"]
@@ -44,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"blogqa: error: {err}", file=sys.stderr)
         return 2
+    except IndexBusyError as err:
+        print(f"blogqa: error: {err}", file=sys.stderr)
+        return EXIT_BUSY
     except BlogqaError as err:
         print(f"blogqa: error: {err}", file=sys.stderr)
         return 2 if err.__class__.__name__ == "IndexError_" else 1

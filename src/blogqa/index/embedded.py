@@ -29,7 +29,7 @@ from typing import Iterator
 import bm25s
 import numpy as np
 
-from ..errors import IndexError_
+from ..errors import IndexBusyError, IndexError_
 from ..models import Chunk, Filters, Post
 from .sqlite_schema import INSERT_POST, migrate, post_columns, post_to_row, row_to_post
 from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
@@ -343,7 +343,7 @@ def _exclusive_lock(path: Path):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexError_(f"{path.parent}: another ingest is running on this index") from None
+            raise IndexBusyError(f"{path.parent}: another ingest is running on this index") from None
         try:
             yield
         finally:

@@ -33,7 +33,7 @@ from typing import Iterator
 
 import numpy as np
 
-from ..errors import IndexError_
+from ..errors import IndexBusyError, IndexError_
 from ..models import Filters, Post
 from . import postgres_schema as schema
 from .postgres_writer import PgWriter, token_key, vec_text
@@ -280,7 +280,7 @@ class PostgresStore:
         try:
             with conn.transaction():
                 if not conn.execute(schema.writer_lock_sql()).fetchone()[0]:
-                    raise IndexError_(f"{self.path}: another ingest is running on this index")
+                    raise IndexBusyError(f"{self.path}: another ingest is running on this index")
                 (existing_json,), = conn.execute("SELECT meta FROM blogqa_state WHERE id = 1 FOR UPDATE").fetchall()
                 existing = IndexMeta(**existing_json) if existing_json else None
                 check_meta(existing, meta, self.path)

@@ -35,6 +35,9 @@ def validation_message(err: RequestValidationError) -> str:
     -> `"question: String should have at most 2000 characters"` (the input is never echoed)."""
     parts = []
     for e in err.errors()[:5]:
+        if e.get("type") == "json_invalid":  # the position in the body says little; the reason does
+            parts.append(f"invalid JSON: {(e.get('ctx') or {}).get('error', 'cannot be parsed')}")
+            continue
         loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path"))
         parts.append(f"{loc}: {e.get('msg', 'invalid')}" if loc else str(e.get("msg", "invalid")))
     return "; ".join(parts) or "invalid request"

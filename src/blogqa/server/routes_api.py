@@ -10,14 +10,15 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ..errors import BlogqaError
-from .schemas import AskRequest, AssistRequest, FeedbackRequest, HandoverRequest, HandoverStatus
+from .routing import TextJSONRoute
+from .schemas import AskRequest, AssistRequest, FeedbackRequest, HandoverRequest, HandoverStatus, RowId
 from .service import Asked, Service, new_answer_id, post_link
 from .sse import SSE_HEADERS, sse
 from .text import email_question
 from .webhook import deliver_handover
 
 log = logging.getLogger("blogqa.server")
-router = APIRouter(prefix="/api", tags=["internal"])
+router = APIRouter(prefix="/api", tags=["internal"], route_class=TextJSONRoute)
 
 
 def service(request: Request) -> Service:
@@ -121,7 +122,7 @@ def handovers(request: Request, status: Literal["open", "closed"] | None = None,
 
 
 @router.post("/handovers/{handover_id}/status", summary="Mark a hand-over open or closed")
-def handover_status(request: Request, handover_id: int, body: HandoverStatus):
+def handover_status(request: Request, handover_id: RowId, body: HandoverStatus):
     events = service(request).events
     if not events.set_status(handover_id, body.status):
         raise HTTPException(404, "unknown hand-over")

@@ -14,12 +14,13 @@ from fastapi.responses import StreamingResponse
 from ..errors import BlogqaError
 from ..models import Answer
 from .routes_api import base_url, service
+from .routing import TextJSONRoute
 from .schemas import ChatRequest
 from .service import Service, new_answer_id, post_link
 from .sse import SSE_HEADERS, sse
 
 log = logging.getLogger("blogqa.server")
-router = APIRouter(prefix="/v1", tags=["openai"])
+router = APIRouter(prefix="/v1", tags=["openai"], route_class=TextJSONRoute)
 MODELS = {"blogqa": "answers from every post", "blogqa-public": "answers from public posts only"}
 CREATED = 1735689600  # 2025-01-01, a fixed "created" for the model list
 
@@ -44,9 +45,9 @@ def _question(body: ChatRequest) -> str:
         raise HTTPException(404, f"model {body.model!r} does not exist; use one of {', '.join(MODELS)}")
     users = [m.text() for m in body.messages if m.role == "user" and m.text().strip()]
     if not users:
-        raise HTTPException(400, "messages: no user message with text")
+        raise HTTPException(422, "messages: no user message with text")
     if len(users[-1]) > 20_000:
-        raise HTTPException(400, "the last user message is over 20000 characters")
+        raise HTTPException(422, "the last user message is over 20000 characters")
     return users[-1]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 
 from .routes_api import base_url, post_json, service
+from .routing import TextJSONRoute
 from .schemas import FeedbackRequest, HandoverRequest, PublicAskRequest
 from .service import post_link
 from .webhook import deliver_handover
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], route_class=TextJSONRoute)
 
 
 @router.get("/healthz", summary="Liveness: 200 when the index is readable")

@@ -5,9 +5,14 @@ import datetime as dt
 import re
 from typing import Literal
 
+from typing import Annotated
+
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Mode = Literal["bm25", "dense", "hybrid"]
+# a row id in a URL: SQLite integers are signed 64-bit, so a larger one is a 422, not an OverflowError
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 EMAIL_ONLY = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
@@ -60,14 +65,21 @@ class HandoverStatus(BaseModel):
     status: Literal["open", "closed"]
 
 
+class ContentPart(BaseModel):
+    """`{"type": "text", "text": "..."}`; other parts (images, ...) are accepted and ignored."""
+    model_config = ConfigDict(extra="allow")
+    type: str = Field(max_length=100)
+    text: str | None = None
+
+
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="allow")
-    role: str
-    content: str | list[dict] | None = None
+    role: str = Field(max_length=100)
+    content: str | list[ContentPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return "\n".join(str(p.get("text", "")) for p in self.content if p.get("type") == "text")
+            return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
         return self.content or ""
 
 
