@@ -1,12 +1,24 @@
-"""`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH]`."""
+"""`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH]`
+plus connection limits: `--limit-concurrency`, `--timeout-keep-alive`, `--timeout-header`,
+`--timeout-body` (docs/server.md: put a reverse proxy in front of it on the internet)."""
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
 
 from ..errors import UsageError
 from .common import add_index_args, settings_from
+
+
+# Connection limits (uvicorn's own defaults are: no limit, no header or body deadline). A slow
+# or idle client must not hold a connection, and too many must not exhaust the open files.
+LIMIT_CONCURRENCY = 128
+TIMEOUT_KEEP_ALIVE = 5
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 30.0
+OPEN_FILES = 8192  # the soft limit is raised this far (within the hard limit): 1,024 is a common default
 
 
 def register(sub) -> None:
@@ -18,6 +30,15 @@ def register(sub) -> None:
     p.add_argument("--events", help="events database (default: events.sqlite beside the index folder; "
                                     "required for a postgresql:// index unless the config names one)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--limit-concurrency", type=int, default=LIMIT_CONCURRENCY, metavar="N",
+                   help=f"open connections (or requests in progress) per worker before new requests get 503 "
+                        f"(default {LIMIT_CONCURRENCY})")
+    p.add_argument("--timeout-keep-alive", type=int, default=TIMEOUT_KEEP_ALIVE, metavar="S",
+                   help=f"close a connection idle S seconds between requests (default {TIMEOUT_KEEP_ALIVE})")
+    p.add_argument("--timeout-header", type=float, default=HEADER_TIMEOUT, metavar="S",
+                   help=f"close a connection whose request head is not in after S seconds (default {HEADER_TIMEOUT:g})")
+    p.add_argument("--timeout-body", type=float, default=BODY_TIMEOUT, metavar="S",
+                   help=f"close a connection whose request body is not in after S seconds (default {BODY_TIMEOUT:g})")
     p.set_defaults(func=cmd_serve)
 
 
@@ -38,6 +59,11 @@ def cmd_serve(args) -> int:
         raise UsageError(f"blogqa serve needs the server extra: pip install 'blogqa[server]' ({err.name} missing)")
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if args.limit_concurrency < 1:
+        raise UsageError("--limit-concurrency must be at least 1")
+    for name in ("timeout_keep_alive", "timeout_header", "timeout_body"):
+        if not getattr(args, name) > 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be more than 0 seconds")
     settings = settings_from(args)
     if not settings.index:
         raise UsageError("no index given: pass --index DIR (or set BLOGQA_INDEX)")
@@ -47,7 +73,8 @@ def cmd_serve(args) -> int:
     # Open everything once in this process, so a bad index or events path fails with exit 2 here.
     app = create_app(settings.index, settings, args.events, warm=args.workers == 1)
     common = {"host": args.host, "port": args.port, "log_level": args.log_level,
-              "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1"}
+              "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", **connection_options(args)}
+    raise_open_files(OPEN_FILES)
     print(f"blogqa: serving {settings.index} on http://{_url_host(args.host)}:{args.port}/  "
           f"(pages: /, /assist, /widget; API docs: /docs)", flush=True)
     if args.workers == 1:
@@ -61,6 +88,31 @@ def cmd_serve(args) -> int:
         common["timeout_worker_healthcheck"] = 120
     uvicorn.run("blogqa.server.app:app_from_env", factory=True, workers=args.workers, **common)
     return 0
+
+
+def connection_options(args) -> dict:
+    """uvicorn options for the connection limits; the protocol is a partial (picklable for workers)."""
+    from ..server.protocol import GuardedH11Protocol
+
+    return {"limit_concurrency": args.limit_concurrency,
+            "timeout_keep_alive": args.timeout_keep_alive,
+            "http": functools.partial(GuardedH11Protocol, header_timeout=args.timeout_header,
+                                      body_timeout=args.timeout_body)}
+
+
+def raise_open_files(wanted: int) -> None:
+    """Raise the soft open-files limit towards `wanted` (never above the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            pass
 
 
 def _url_host(host: str) -> str:
