@@ -121,6 +121,7 @@ class Index:
         """Answer a question. `llm=None` uses the LLM when one is configured, `True` insists, `False` never.
 
         `tone` is "internal" (concise, all posts) or "customer" (polite, public posts only)."""
+        _require_question(question)
         return ask_index(self, question, dict(k=k, mode=mode, since=since, until=until, tags=tags,
                                               visibility=visibility, today=today), llm=llm, tone=tone)
 
@@ -128,6 +129,7 @@ class Index:
         """Events for streaming surfaces: {"type": "token", "text": str} ... then
         {"type": "answer", "answer": Answer}. An LLM answer streams as the model writes it; the
         extractive answer streams line by line. Takes the arguments of `ask`."""
+        _require_question(question)
         llm, tone = kwargs.pop("llm", None), kwargs.pop("tone", "internal")
         yield from ask_index_stream(self, question, kwargs, llm=llm, tone=tone)
 
@@ -140,3 +142,9 @@ class Index:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _require_question(question) -> None:
+    """An empty or blank question is a usage error, never answered."""
+    if not isinstance(question, str) or not question.strip():
+        raise UsageError("the question is empty / 질문이 비어 있습니다")

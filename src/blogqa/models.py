@@ -104,6 +104,23 @@ class Source:
 
 
 @dataclass
+class Related:
+    """A post that also matched but whose own passage did not answer: shown after the answer."""
+
+    post_id: str
+    title: str
+    date: dt.date | None
+    url: str | None
+
+    @classmethod
+    def from_post(cls, post: Post) -> "Related":
+        return cls(post.id, post.title, post.date, post.url)
+
+    def to_json(self) -> dict:
+        return {"post_id": self.post_id, "title": self.title, "date": _iso(self.date), "url": self.url}
+
+
+@dataclass
 class Answer:
     question: str
     text: str
@@ -113,6 +130,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     evidence: object | None = None  # the gate's answer/evidence.py: Evidence, None when no gate ran
+    related: list[Related] = field(default_factory=list)  # further posts, not quoted, not in `sources`
 
     def to_json(self) -> dict:
         return {
@@ -120,6 +138,7 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "sources": [s.to_json() for s in self.sources],
+            "related": [r.to_json() for r in self.related],
             "confidence": round(float(self.confidence), 4),
             "notes": list(self.notes),
         }

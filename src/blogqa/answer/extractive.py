@@ -1,12 +1,29 @@
-"""The offline answerer: the best sentences of the top posts, each cited [n]."""
+"""The offline answerer: a passage of the best post that answers the question, cited [n].
+
+The top post's best passage (answer/passage.py) is the answer. A further post is quoted only when
+its own passage covers the question as well; the other matching posts become `related`. A
+question about time (newest, oldest, a period, "언제") states its post's date.
+"""
 from __future__ import annotations
 
-from ..models import Answer, Hit, Source
+import re
+from dataclasses import replace
+
+from ..models import Answer, Hit, Related, Source
 from .evidence import MIN_CONFIDENCE, judge, topic_tokens
-from .sentences import is_korean, split_sentences
+from .passage import HOWTO, Passage, answer_shape, best_passage, units, weights
+from .sentences import is_korean
 
 ABSTAIN_KO = "블로그에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 문의해 주세요."
 ABSTAIN_EN = "I could not find this in the blog. Please ask a person on our team."
+# a further post is quoted when its passage covers this share of the question's topic weight (and
+# at least two topic words: one shared word says little), nearly as much as the first, and the
+# post itself ranked close to the first
+SECOND_COVERAGE = 0.8
+SECOND_RATIO = 0.9
+SECOND_SCORE = 0.85
+MAX_RELATED = 3
+WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat year\b|\bdate\b", re.I)
 
 
 def abstain_text(question: str) -> str:
@@ -33,40 +50,66 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
                       notes=list(result.notes), hits=hits, evidence=evidence)
 
     topic = set(topic_tokens(q_tokens))
-    lines, sources = [], []
-    for hit in hits[:max_posts]:
-        sentence = _best_sentence(hit, topic, tokenizer)
-        if sentence is None or (sources and not _overlaps(sentence, topic, tokenizer)):
-            continue
-        n = len(sources) + 1
-        sources.append(Source.from_post(n, hit.post))
-        lines.append(f"{sentence} [{n}]")
-    if not sources:
+    passages = _passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
+                         shape=answer_shape(question))
+    quoted: list[tuple[Hit, Passage]] = []
+    first = passages[0]
+    if first is not None:
+        quoted.append((hits[0], first))
+    timed = bool(ordered) or result.intent is not None or bool(WHEN.search(question))
+    if first is not None and not timed:
+        for hit, passage in zip(hits[1:max_posts], passages[1:]):
+            if passage and passage.words >= 2 and passage.coverage >= SECOND_COVERAGE \
+                    and passage.coverage >= SECOND_RATIO * first.coverage and hit.score >= SECOND_SCORE * hits[0].score:
+                quoted.append((hit, passage))
+    if not quoted:
         return Answer(question, abstain_text(question), True, confidence=evidence.confidence,
                       notes=list(result.notes), hits=hits, evidence=evidence)
-    text = _compose(question, lines, hits[0], bool(ordered))
-    return Answer(question, text, False, sources, evidence.confidence, list(result.notes), hits, evidence)
+    sources = [Source.from_post(n, hit.post) for n, (hit, _) in enumerate(quoted, start=1)]
+    shown = {hit.post.id for hit, _ in quoted}
+    related = [Related.from_post(h.post) for h in hits if h.post.id not in shown][:MAX_RELATED]
+    text = _compose(question, quoted, timed)
+    return Answer(question, text, False, sources, evidence.confidence, list(result.notes), hits, evidence,
+                  related)
 
 
-def _best_sentence(hit: Hit, topic: set[str], tokenizer) -> str | None:
-    sentences = split_sentences("\n".join([hit.text, *hit.more_chunks]))
-    if not sentences:
-        return None
-    token_lists = tokenizer.tokens_batch(sentences)
-    scored = [(len(topic & set(toks)), -i, s) for i, (s, toks) in enumerate(zip(sentences, token_lists))]
-    return max(scored)[2]
+def _passages(hits: list[Hit], topic: set[str], tokenizer, howto: bool, shape=None) -> list[Passage | None]:
+    """Each hit's best passage, with topic words weighted over the units of all the hits."""
+    parts = [_hit_units(h) for h in hits]
+    flat = [u.text for p in parts for u in p]
+    token_sets = [set(t) for t in tokenizer.tokens_batch(flat)] if flat else []
+    w = weights(topic, token_sets)
+    out, at = [], 0
+    for p in parts:
+        mine = token_sets[at:at + len(p)]
+        at += len(p)
+        out.append(best_passage(p, mine, topic, w, howto, shape))
+    return out
 
 
-def _overlaps(sentence: str, topic: set[str], tokenizer) -> bool:
-    return bool(topic & set(tokenizer.tokens(sentence)))
+def _hit_units(hit: Hit):
+    """The units of a hit's chunks, each chunk its own run of sections (a window never spans two)."""
+    out = []
+    for text in [hit.text, *hit.more_chunks]:
+        base = (out[-1].section + 1) if out else 0
+        out += [replace(u, section=u.section + base) for u in units(text)]
+    return out
 
 
-def _compose(question: str, lines: list[str], first: Hit, by_date: bool) -> str:
+def _compose(question: str, quoted: list[tuple[Hit, Passage]], timed: bool) -> str:
     korean = is_korean(question)
-    if by_date and first.post.date:
-        date = first.post.date.isoformat()
-        lead = (f"{date}에 올라온 글 「{first.post.title}」에 따르면:" if korean
-                else f"According to the post \"{first.post.title}\" from {date}:")
-    else:
-        lead = "블로그 글에서 찾은 내용입니다:" if korean else "Here is what the blog says:"
-    return lead + "\n" + "\n".join(f"- {line}" for line in lines)
+    blocks = [_cite(passage.text, n) for n, (_, passage) in enumerate(quoted, start=1)]
+    lead = None
+    post = quoted[0][0].post
+    if timed and post.date:
+        lead = (f"{post.date.isoformat()}에 올라온 글 「{post.title}」에 따르면:" if korean
+                else f"According to the post \"{post.title}\" from {post.date.isoformat()}:")
+    elif not korean and is_korean(quoted[0][1].text):
+        lead = "The blog post is in Korean; it says:"
+    return "\n\n".join(([lead] if lead else []) + blocks) if lead is None or len(blocks) > 1 \
+        else lead + "\n" + blocks[0]
+
+
+def _cite(text: str, n: int) -> str:
+    """The marker after the passage's last line (on a line of its own after a code block)."""
+    return f"{text}\n[{n}]" if text.endswith("```") else f"{text} [{n}]"

@@ -146,6 +146,10 @@ def _print_sources(answer) -> None:
         print()
     for s in answer.sources:
         print(f"[{s.n}] {s.title} ({s.date or 'date unknown'}) {s.url or s.source_path or s.post_id}")
+    if answer.related:
+        print("\n관련 글 / Related posts:")
+    for r in answer.related:
+        print(f"- {r.title} ({r.date or 'date unknown'}) {r.url or r.post_id}")
     for note in answer.notes:
         print(f"({note})")
 

@@ -1,0 +1,228 @@
+"""The passage an answer quotes: consecutive units of one post that best cover the question.
+
+A post's matching chunks are cut into units — sentences, list items, table rows, code blocks
+(`units`); hard-wrapped lines of one paragraph are joined first, so a sentence is never quoted as
+a fragment. Every window of consecutive units in one section, up to `MAX_CHARS` (a code block may
+run to `MAX_CODE_CHARS`), is scored by the question's topic words it covers, each weighted by how
+rare it is among the candidate units (`weights`); the best window is then grown forward to
+`MIN_CHARS`, so the sentence that completes the one that matched ("…일단 기다리게 합니다." ->
+"기본값으로는 30초를 기다립니다.") comes with it. Code blocks are candidates only for how-to
+questions (which command, which setting, how to).
+
+    >>> [u.kind for u in units("첫 문장입니다. 둘째\\n줄이 이어집니다.\\n\\n- 항목\\n```\\nls -al\\n```")]
+    ['sentence', 'sentence', 'item', 'code']
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+MAX_CHARS = 500
+MAX_CODE_CHARS = 900
+MIN_CHARS = 160
+MAX_UNITS = 5
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=\S)")
+_ENDS_SENTENCE = re.compile(r"[.!?。:]$|[다요죠]$")
+# sentences about the post rather than its subject ("이번 글에서는 …을 소개하고자 합니다")
+META = re.compile(r"(소개|공유|정리|설명|이야기|살펴보|알아보|다루|적어 보|써 보)[^.!?]{0,12}"
+                  r"(겠습니다|려고 합니다|고자 합니다|보려 합니다|볼까요|보겠습니다)|이번 (글|포스트|포스팅)에서는|"
+                  r"\b(in this post|this post (will|describes|introduces))\b", re.I)
+DATE_LIKE = re.compile(r"\d{4}\s*년|\d{1,2}\s*월\s*\d{1,2}\s*일|\b\d{4}-\d{1,2}(-\d{1,2})?\b|"
+                       r"\b(19|20)\d{2}\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+NUMBER_LIKE = re.compile(r"\d")
+ASKS_WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|날짜|시기|\bwhen\b|\bwhat year\b|\bwhat date\b", re.I)
+ASKS_NUMBER = re.compile(r"몇|얼마|크기|횟수|비율|퍼센트|%|\bhow (many|much|long|big|fast)\b|\bwhat (percentage|size)\b",
+                         re.I)
+HOWTO = re.compile(r"어떻게|방법|명령|커맨드|설정|옵션|옵션값|파라미터|스크립트|코드|설치|구성|적용|"
+                   r"\bhow\b|\bcommand|\bsetting|\boption|\bconfig|\bflag|\binstall|\bwhich\b", re.I)
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str      # sentence | item | row | code | heading
+    text: str
+    section: int   # units of one section share the number; windows never cross sections
+    block: int     # units of one paragraph/list/table share the number
+
+
+def units(text: str) -> list[Unit]:
+    """The quotable units of a chunk's text, in order."""
+    out: list[Unit] = []
+    section = block = 0
+    paragraph: list[str] = []
+    code: list[str] | None = None
+    last_line = ""  # "item", "row" or "" — a list or table ends where another kind of line starts
+
+    def structural(kind: str) -> None:
+        nonlocal block, last_line
+        if last_line != kind:
+            block += 1
+        last_line = kind
+
+    def flush_paragraph():
+        nonlocal block
+        if paragraph:
+            joined = " ".join(s.strip() for s in paragraph)
+            for sentence in _SENTENCE_END.split(joined):
+                if sentence.strip():
+                    out.append(Unit("sentence", sentence.strip(), section, block))
+            paragraph.clear()
+            block += 1
+
+    for line in text.split("\n"):
+        if code is not None:
+            if _FENCE.match(line):
+                body = "\n".join(code).strip("\n")
+                if body.strip():
+                    out.append(Unit("code", "```\n" + body + "\n```", section, block))
+                block += 1
+                code = None
+            else:
+                code.append(line)
+            continue
+        if _FENCE.match(line):
+            flush_paragraph()
+            code = []
+        elif not line.strip():
+            flush_paragraph()
+        elif _HEADING.match(line):
+            flush_paragraph()
+            section += 1
+            out.append(Unit("heading", _HEADING.sub("", line).strip(), section, block))
+            block += 1
+        elif _ROW.match(line):
+            flush_paragraph()
+            structural("row")
+            if not _RULE.match(line):
+                out.append(Unit("row", line.strip(), section, block))
+        elif _ITEM.match(line):
+            flush_paragraph()
+            structural("item")
+            out.append(Unit("item", line.strip(), section, block))
+        elif out and out[-1].kind == "item" and not paragraph and line.startswith((" ", "\t")):
+            last = out.pop()  # an item's continuation line
+            out.append(Unit("item", f"{last.text} {line.strip()}", last.section, last.block))
+        else:
+            if last_line:
+                structural("")
+            paragraph.append(line)
+    flush_paragraph()
+    if code:
+        out.append(Unit("code", "```\n" + "\n".join(code).strip("\n") + "\n```", section, block))
+    return out
+
+
+def weights(topic: set[str], unit_tokens: list[set[str]]) -> dict[str, float]:
+    """Inverse unit frequency of each topic word over the candidate units: rare words decide.
+
+    >>> w = weights({"풀", "초"}, [{"풀"}, {"풀", "초"}, {"풀"}])
+    >>> w["초"] > w["풀"]
+    True
+    """
+    n = max(1, len(unit_tokens))
+    out = {}
+    for t in topic:
+        df = sum(1 for toks in unit_tokens if t in toks)
+        out[t] = math.log(1 + (n + 1) / (df + 0.5)) if df else 0.0
+    return out
+
+
+@dataclass
+class Passage:
+    text: str
+    score: float     # the covered topic weight
+    coverage: float  # the covered share of the question's topic weight (0..1)
+    words: int = 0   # how many topic words it covers
+
+
+def answer_shape(question: str) -> re.Pattern | None:
+    """What the answer's text should contain besides the topic words: a date for "when", a number
+    for "how many / how long".
+
+    >>> answer_shape("언제 열렸나요?") is DATE_LIKE, answer_shape("몇 초를 기다리나요?") is NUMBER_LIKE
+    (True, True)
+    """
+    if ASKS_WHEN.search(question):
+        return DATE_LIKE
+    if ASKS_NUMBER.search(question):
+        return NUMBER_LIKE
+    return None
+
+
+def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: dict[str, float],
+                 howto: bool, shape: re.Pattern | None = None) -> Passage | None:
+    """The best window of consecutive units of one section (see the module docstring). A window
+    whose text has the answer's `shape` earns as much as one more topic word of average weight; a
+    window may not start with a sentence about the post itself."""
+    quotable = [i for i, u in enumerate(parts) if u.kind != "heading" and (howto or u.kind != "code")]
+    starts = [i for i in quotable if not META.search(parts[i].text)] or quotable
+    total = sum(w.values()) or 1.0
+    bonus = (total / len(w)) if (shape is not None and w) else 0.0
+    best: tuple[float, int, int] | None = None
+    for start in starts:
+        shaped = False
+        covered: set[str] = set()
+        size = 0
+        for end in range(start, min(len(parts), start + MAX_UNITS)):
+            unit = parts[end]
+            if unit.section != parts[start].section or unit.kind == "heading":
+                break
+            if unit.kind == "code" and not howto:
+                break
+            size += len(unit.text)
+            if size > (MAX_CODE_CHARS if unit.kind == "code" else MAX_CHARS) and end > start:
+                break
+            covered |= tokens[end] & topic
+            shaped = shaped or (bonus > 0 and bool(shape.search(unit.text)))
+            gained = sum(w[t] for t in covered)
+            if gained:
+                gained += bonus * shaped
+            # a longer window must earn its length: a small cost per unit keeps ties short
+            score = gained - 0.05 * (end - start)
+            if gained and (best is None or score > best[0] + 1e-9):
+                best = (score, start, end)
+    if best is None:  # no topic word anywhere (e.g. "가장 최근 글은?"): the post's opening
+        if not quotable:
+            return None
+        best = (0.0, quotable[0], quotable[0])
+    _, start, end = best
+    size = sum(len(parts[i].text) for i in range(start, end + 1))
+    # grow forward within the paragraph (or list) while short, or while the last unit does not end
+    # a sentence: the sentence after the one that matched often holds the value asked for
+    while end + 1 < len(parts) and _continues(parts[end], parts[end + 1], size, howto):
+        end += 1
+        size += len(parts[end].text)
+    covered = set().union(*(tokens[i] & topic for i in range(start, end + 1)))
+    score = sum(w[t] for t in covered)
+    return Passage(_join(parts[start:end + 1]), score, score / total, len(covered))
+
+
+def _continues(last: Unit, nxt: Unit, size: int, howto: bool) -> bool:
+    if nxt.kind == "heading" or nxt.section != last.section:
+        return False
+    if nxt.kind == "code":  # the command right after the explanation completes a how-to
+        return howto and last.kind != "code" and size + len(nxt.text) <= MAX_CODE_CHARS
+    if size + len(nxt.text) > MAX_CHARS:
+        return False
+    unfinished = not _ENDS_SENTENCE.search(last.text)
+    return nxt.block == last.block and (size < MIN_CHARS or unfinished)
+
+
+def _join(parts: list[Unit]) -> str:
+    """Sentences of one paragraph on one line; items, rows and code each on their own lines."""
+    lines: list[str] = []
+    prev: Unit | None = None
+    for u in parts:
+        if prev is not None and u.kind == "sentence" and prev.kind == "sentence" and u.block == prev.block:
+            lines[-1] += " " + u.text
+        else:
+            lines.append(u.text)
+        prev = u
+    return "\n".join(lines)
