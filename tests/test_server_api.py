@@ -249,3 +249,20 @@ def test_reingest_keeps_feedback_and_handovers(corpus, tmp_path):
             assert db.execute("SELECT count(*) FROM feedback WHERE answer_id=?", (answer_id,)).fetchone()[0] == 1
     finally:
         server.stop()
+
+
+def test_assist_answers_each_question_of_an_email_in_order(client):
+    email = ("안녕하세요, 한빛페이 가맹점입니다.\n결제 링크의 유효 기간은 며칠인가요? "
+             "그리고 정산 주기는 지금 며칠인가요?\n최지우 드림")
+    data = client.post("/api/assist", json={"email": email}).json()
+    parts = data["parts"]
+    assert [p["question"] for p in parts] == ["결제 링크의 유효 기간은 며칠인가요?", "그리고 정산 주기는 지금 며칠인가요?"]
+    assert "7일" in parts[0]["answer"] and parts[0]["sources"][0]["title"] == "결제 링크 기능 출시"
+    assert "D+1" in parts[1]["answer"] and not parts[1]["abstained"]
+    assert {"answer", "abstained", "sources", "related", "answer_id"} <= set(parts[1])
+    assert "answer" in data and "sources" in data  # today's combined fields stay
+
+
+def test_an_empty_or_blank_question_is_refused(client):
+    assert client.post("/api/ask", json={"question": "   "}).status_code in (400, 422)
+    assert client.post("/api/ask", json={"question": ""}).status_code == 422

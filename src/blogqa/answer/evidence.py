@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 GENERIC = frozenset("""
 무엇 뭐 어떻 어떤 어디 언제 누구 왜 어느 얼마 방법 하 되 있 없 같 알 수 것 좀 가장 제일 정말 혹시
 알려주 궁금 문의 질문 설명 이유 경우 사용 이용 관련 대하 대해 위하 글 블로그 포스트 하나 잘
+며칠 몇 얼마나 지금 현재 그리고 그런데 그럼 또한
 what how why when where who which the a an is are do does can i you we our your it of to in for
 on and or about with please tell know post blog
 """.split())
@@ -80,6 +81,8 @@ def telling_absent(terms: list[str] | None, korean_question: bool) -> list[str]:
     """
     out = []
     for t in terms or []:
+        if t in GENERIC:  # a question word ("며칠") is absent from posts without saying anything
+            continue
         latin = t.isascii()
         if latin and not korean_question:
             continue

@@ -29,6 +29,7 @@ _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=\S)")
+_LABEL = re.compile(r"^\s*[^.!?。:,]{1,30}\s*$")
 _ENDS_SENTENCE = re.compile(r"[.!?。:]$|[다요죠]$")
 # sentences about the post rather than its subject ("이번 글에서는 …을 소개하고자 합니다")
 META = re.compile(r"(소개|공유|정리|설명|이야기|살펴보|알아보|다루|적어 보|써 보)[^.!?]{0,12}"
@@ -112,6 +113,12 @@ def units(text: str) -> list[Unit]:
         else:
             if last_line:
                 structural("")
+            if len(paragraph) == 1 and _LABEL.match(paragraph[0]):
+                # a short line with no sentence end, then more text: a heading written as a line
+                label = paragraph.pop()
+                section += 1
+                out.append(Unit("heading", label.strip(), section, block))
+                block += 1
             paragraph.append(line)
     flush_paragraph()
     if code:

@@ -14,7 +14,7 @@ from .routing import TextJSONRoute
 from .schemas import AskRequest, AssistRequest, FeedbackRequest, HandoverRequest, HandoverStatus, RowId
 from .service import Asked, Service, new_answer_id, post_link
 from .sse import SSE_HEADERS, sse
-from .text import email_question
+from ..answer.email import email_question, questions_in
 from .webhook import deliver_handover
 
 log = logging.getLogger("blogqa.server")
@@ -87,12 +87,19 @@ def _stream(svc: Service, body: AskRequest, base: str):
 @router.post("/assist", summary="Draft material for a reply to a customer's e-mail (public posts only)")
 def assist(request: Request, body: AssistRequest):
     """Finds the question(s) in the e-mail, answers them from public posts (tone "customer") and
-    returns the /api/ask JSON plus `question`, the text that was searched."""
+    returns the /api/ask JSON for all of them together plus `question`, the text that was searched,
+    and `parts`: each question found, in order, with its own answer, abstention and sources."""
     svc = service(request)
     question = email_question(body.email)
     asked = svc.ask(question, surface="assist", tone="customer", visibility="public", llm=body.llm)
     out = svc.answer_json(asked, base_url(request), public_links=True)
     out["question"] = question
+    found = questions_in(body.email)
+    parts = [asked] if len(found) <= 1 else [
+        svc.ask(q, surface="assist", tone="customer", visibility="public", llm=body.llm) for q in found]
+    out["parts"] = [{"question": q, **{k: v for k, v in svc.answer_json(a, base_url(request), public_links=True).items()
+                                       if k in ("answer", "abstained", "sources", "related", "answer_id")}}
+                    for q, a in zip(found or [question], parts)]
     return out
 
 

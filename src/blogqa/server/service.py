@@ -146,9 +146,12 @@ class Service:
             return {"answer_id": asked.answer_id, "answer": a.text, "abstained": a.abstained,
                     "confidence": round(float(a.confidence), 4),
                     "sources": [{k: x[k] for k in ("n", "title", "date", "link")} for x in sources],
+                    "related": [{"title": r.title, "date": iso(r.date), "link": post_link(base_url, r.post_id, r.url, True)}
+                                for r in a.related],
                     "latency_ms": round(asked.latency_ms, 1)}
         out = a.to_json()
-        out.update(answer_id=asked.answer_id, sources=sources, latency_ms=round(asked.latency_ms, 1))
+        related = [{**r.to_json(), "link": post_link(base_url, r.post_id, r.url, public_links)} for r in a.related]
+        out.update(answer_id=asked.answer_id, sources=sources, related=related, latency_ms=round(asked.latency_ms, 1))
         terms = self.terms(a.question)
         out["hits"] = [self.hit_json(h, base_url, terms, public_links) for h in a.hits]
         return out

@@ -6,17 +6,31 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function composeDraft(answer) {
-    var body;
-    if (answer.abstained) {
-      body = t("assist.fallback");
-    } else {
-      body = answer.answer.split("\n").filter(function (line) {
-        return !/:\s*$/.test(line.trim()); // drop lead-in lines such as "블로그 글에서 찾은 내용입니다:"
-      }).map(function (line) { return line.replace(/^\s*-\s+/, ""); }).join("\n");
-    }
-    var refs = answer.sources.map(function (s) { return "[" + s.n + "] " + s.title + " - " + s.link; });
-    return t("assist.greeting") + body + (refs.length ? t("assist.refs") + refs.join("\n") : "") + t("assist.closing");
+  function hasHangul(text) { return /[\uac00-\ud7a3]/.test(text || ""); }
+
+  function answerBody(answer, lang, prefix) {
+    if (answer.abstained) { return t("assist.fallback", null, lang); }
+    var body = answer.answer.split("\n").filter(function (line) {
+      return !/:\s*$/.test(line.trim()); // drop lead-in lines such as "블로그 글에서 찾은 내용입니다:"
+    }).map(function (line) { return line.replace(/^\s*-\s+/, ""); }).join("\n");
+    if (prefix) { body = body.replace(/\[(\d+)\]/g, "[" + prefix + "$1]"); }
+    if (lang === "en" && hasHangul(body)) { body += "\n" + t("assist.korean", null, lang); }
+    return body;
+  }
+
+  /* The draft is in the e-mail's language; an e-mail with several questions gets one paragraph each. */
+  function composeDraft(answer, email) {
+    var lang = hasHangul(email) ? "ko" : "en";
+    var parts = answer.parts && answer.parts.length > 1 ? answer.parts : [answer];
+    var many = parts.length > 1;
+    var bodies = [], refs = [];
+    parts.forEach(function (part, i) {
+      var prefix = many ? (i + 1) + "." : "";
+      bodies.push((many ? (i + 1) + ") " + part.question + "\n" : "") + answerBody(part, lang, prefix));
+      part.sources.forEach(function (s) { refs.push("[" + prefix + s.n + "] " + s.title + " - " + s.link); });
+    });
+    return t("assist.greeting", null, lang) + bodies.join("\n\n") +
+      (refs.length ? t("assist.refs", null, lang) + refs.join("\n") : "") + t("assist.closing", null, lang);
   }
 
   function usedPost(hit) {
@@ -35,10 +49,11 @@
     $("draft-button").disabled = true;
     try {
       var answer = await ui.api("/api/assist", { email: email });
-      $("draft").value = composeDraft(answer);
-      $("draft-warning").hidden = !answer.abstained;
+      $("draft").value = composeDraft(answer, email);
+      var parts = answer.parts && answer.parts.length > 1 ? answer.parts : [answer];
+      $("draft-warning").hidden = !parts.some(function (p) { return p.abstained; });
       var cited = {};
-      answer.sources.forEach(function (s) { cited[s.post_id] = true; });
+      parts.forEach(function (p) { p.sources.forEach(function (s) { cited[s.post_id] = true; }); });
       var list = $("used-posts");
       list.textContent = "";
       answer.hits.filter(function (h) { return cited[h.post_id]; }).forEach(function (h) { list.appendChild(usedPost(h)); });

@@ -22,7 +22,7 @@
       "assist.greeting": "안녕하세요, 고객님.\n문의해 주셔서 감사합니다.\n\n",
       "assist.closing": "\n\n더 궁금하신 점이 있으면 언제든 답장 주세요.\n감사합니다.",
       "assist.fallback": "문의하신 내용은 담당 부서에 확인한 뒤 다시 안내해 드리겠습니다.",
-      "assist.refs": "\n\n참고 자료:\n",
+      "assist.refs": "\n\n참고 자료:\n", "assist.korean": "(원문이 한국어인 글을 그대로 인용했습니다.)",
       "handovers.title": "고객 상담 요청", "handovers.refresh": "새로고침", "handovers.empty": "상담 요청이 없습니다.",
       "handovers.when": "시각", "handovers.contact": "연락처", "handovers.question": "질문", "handovers.status": "상태",
       "handovers.close": "완료 처리", "handovers.reopen": "다시 열기",
@@ -48,7 +48,7 @@
       "assist.greeting": "Hello,\nthank you for reaching out.\n\n",
       "assist.closing": "\n\nIf you have any other questions, just reply to this e-mail.\nBest regards.",
       "assist.fallback": "We are checking your question with the team in charge and will get back to you.",
-      "assist.refs": "\n\nReferences:\n",
+      "assist.refs": "\n\nReferences:\n", "assist.korean": "(The post is in Korean; the passage is quoted as written.)",
       "handovers.title": "Customer hand-overs", "handovers.refresh": "Refresh", "handovers.empty": "No hand-overs.",
       "handovers.when": "When", "handovers.contact": "Contact", "handovers.question": "Question", "handovers.status": "Status",
       "handovers.close": "Close", "handovers.reopen": "Reopen",
@@ -60,8 +60,9 @@
   try { lang = localStorage.getItem("blogqa.lang") || "ko"; } catch (e) { /* storage blocked */ }
   if (!TEXT[lang]) { lang = "ko"; }
 
-  function t(key, vars) {
-    var s = (TEXT[lang] && TEXT[lang][key]) || TEXT.ko[key] || key;
+  function t(key, vars, inLang) {
+    var use = inLang && TEXT[inLang] ? inLang : lang;
+    var s = (TEXT[use] && TEXT[use][key]) || TEXT.ko[key] || key;
     if (vars) { Object.keys(vars).forEach(function (k) { s = s.replace("{" + k + "}", String(vars[k])); }); }
     return s;
   }
