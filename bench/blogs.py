@@ -149,7 +149,7 @@ def leave_one_out(hits_by_blog, gates_by_blog) -> tuple[dict, dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", choices=BLOG_NAMES, help="one blog, no leave-one-out, no KorQuAD")
+    ap.add_argument("--only", choices=[*BLOG_NAMES, "korquad"], help="one blog (or KorQuAD), no leave-one-out")
     ap.add_argument("--no-korquad", action="store_true", help="skip the KorQuAD row")
     ap.add_argument("--korquad-limit", type=int, help="only the first N KorQuAD odd questions")
     ap.add_argument("--out", help="write per-question results (JSON Lines) here")
@@ -157,7 +157,7 @@ def main() -> None:
     args = ap.parse_args()
     if not BLOGS.is_dir():
         sys.exit(f"{BLOGS}: the shared blogs are missing (../shared/data must sit beside the repo)")
-    names = [args.only] if args.only else BLOG_NAMES
+    names = [] if args.only == "korquad" else [args.only] if args.only else BLOG_NAMES
     rows, per_question, hits_by_blog, gates_by_blog = {}, [], {}, {}
     for blog in names:
         print(f"[{blog}]", file=sys.stderr)
@@ -170,7 +170,7 @@ def main() -> None:
             hits_by_blog[blog] = weight_hits(idx, records)
             gates_by_blog[blog] = gate_rows(idx, records)
         idx.close()
-    if not (args.only or args.no_korquad) and KORQUAD.is_file():
+    if (args.only in (None, "korquad")) and not args.no_korquad and KORQUAD.is_file():
         print("[korquad odd]", file=sys.stderr)
         rows["korquad-odd"] = korquad_row(args.korquad_limit)
     out = {"blogs": rows}

@@ -23,6 +23,7 @@ SECOND_COVERAGE = 0.8
 SECOND_RATIO = 0.9
 SECOND_SCORE = 0.85
 MAX_RELATED = 3
+HANGUL = re.compile("[\uac00-\ud7a3]")
 WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat year\b|\bdate\b", re.I)
 
 
@@ -104,7 +105,7 @@ def _compose(question: str, quoted: list[tuple[Hit, Passage]], timed: bool) -> s
     if timed and post.date:
         lead = (f"{post.date.isoformat()}에 올라온 글 「{post.title}」에 따르면:" if korean
                 else f"According to the post \"{post.title}\" from {post.date.isoformat()}:")
-    elif not korean and is_korean(quoted[0][1].text):
+    elif not korean and HANGUL.search(quoted[0][1].text):
         lead = "The blog post is in Korean; it says:"
     return "\n\n".join(([lead] if lead else []) + blocks) if lead is None or len(blocks) > 1 \
         else lead + "\n" + blocks[0]

@@ -42,7 +42,7 @@ ASKS_WHEN = re.compile(r"언제|몇\s*년|몇\s*월|며칠|날짜|시기|\bwhen\
 ASKS_NUMBER = re.compile(r"몇|얼마|크기|횟수|비율|퍼센트|%|\bhow (many|much|long|big|fast)\b|\bwhat (percentage|size)\b",
                          re.I)
 HOWTO = re.compile(r"어떻게|방법|명령|커맨드|설정|옵션|옵션값|파라미터|스크립트|코드|설치|구성|적용|"
-                   r"\bhow\b|\bcommand|\bsetting|\boption|\bconfig|\bflag|\binstall|\bwhich\b", re.I)
+                   r"\bhow (do|can|to|should)\b|\bcommand|\bsetting|\boption|\bconfig|\bflag|\binstall", re.I)
 
 
 @dataclass(frozen=True)
