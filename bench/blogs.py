@@ -32,11 +32,16 @@ import sys
 from common import BLOGS, KORQUAD, REPO, blog_index, korquad_location, table
 
 from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS  # noqa: E402
+
+try:
+    from blogqa.answer.evidence import ABSENT_FEATURE  # noqa: E402
+except ImportError:  # builds before the feature could be chosen
+    ABSENT_FEATURE = "any"
 from blogqa.evaluate.qa import read_qa  # noqa: E402
 from blogqa.evaluate.runner import evaluate, gold_ranks, norm_gold  # noqa: E402
 from blogqa.retrieve.search import Searcher  # noqa: E402
 
-from gate import GRID, abstains, fit, rates  # noqa: E402
+from gate import GRID, fit, rates, score  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa", "socar", "saramin", "zum", "dable"]
 DATA = REPO / "bench" / "data"
@@ -116,6 +121,8 @@ def gate_rows(idx, records) -> list[dict]:
         rows.append({"answerable": rec.answerable, "abstained": answer.abstained,
                      "exempt": ev is None or (not answer.abstained and ev.confidence < MIN_CONFIDENCE),
                      "absent": bool(ev and ev.absent),
+                     "absent_share": min(1.0, len(ev.absent) / max(1, getattr(ev, "topic_words", 1)))
+                     if ev and ev.absent else 0.0,
                      "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
                      "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
                      "coverage": ev.coverage if ev else 0.0})
@@ -129,22 +136,39 @@ def choose_weight(hits_by_blog: dict[str, dict[float, list[float]]], blogs: list
     return max(WEIGHTS, key=lambda w: (round(mean_h1(w), 6), w == Searcher.LEXICAL_WEIGHT))
 
 
+ABSENT_FEATURES = ("any", "share")  # any absent topic word, or the share of topic words absent
+
+
+def with_absent(rows: list[dict], feature: str) -> list[dict]:
+    return rows if feature == "any" else [{**r, "absent": r["absent_share"]} for r in rows]
+
+
+def fit_gate(rows: list[dict]) -> tuple[str, dict]:
+    """The absent-word feature and weights that score best on `rows` (bench/gate.py's score)."""
+    fits = [(feature, fit(with_absent(rows, feature))) for feature in ABSENT_FEATURES]
+    return max(fits, key=lambda fw: score(with_absent(rows, fw[0]), fw[1]))
+
+
 def leave_one_out(hits_by_blog, gates_by_blog) -> tuple[dict, dict]:
     held_out, chosen = {}, {}
     for blog in hits_by_blog:
         rest = [b for b in hits_by_blog if b != blog]
         w = choose_weight(hits_by_blog, rest)
-        gate = fit([r for b in rest for r in gates_by_blog[b]])
-        un, ans = rates(gates_by_blog[blog], gate)
+        feature, gate = fit_gate([r for b in rest for r in gates_by_blog[b]])
+        un, ans = rates(with_absent(gates_by_blog[blog], feature), gate)
         held_out[blog] = {"h1": statistics.mean(hits_by_blog[blog][w]), "abstain_unanswerable": un,
-                          "abstain_answerable": ans, "lexical_weight": w, "gate": gate}
-        chosen[blog] = {"lexical_weight": w, **{f"gate_{k}": v for k, v in gate.items()}}
+                          "abstain_answerable": ans, "lexical_weight": w, "gate": {"absent_feature": feature, **gate}}
+        chosen[blog] = {"lexical_weight": w, "gate_absent_feature": feature, **{f"gate_{k}": v for k, v in gate.items()}}
     all_blogs = list(hits_by_blog)
-    on_all = {"lexical_weight": choose_weight(hits_by_blog, all_blogs),
-              **{f"gate_{k}": v for k, v in fit([r for b in all_blogs for r in gates_by_blog[b]]).items()}}
+    feature, gate = fit_gate([r for b in all_blogs for r in gates_by_blog[b]])
+    on_all = {"lexical_weight": choose_weight(hits_by_blog, all_blogs), "gate_absent_feature": feature,
+              **{f"gate_{k}": v for k, v in gate.items()}}
     spread = {key: sorted({c[key] for c in chosen.values()}) for key in on_all}
-    shipped = {"lexical_weight": Searcher.LEXICAL_WEIGHT, **{f"gate_{k}": v for k, v in RISK_WEIGHTS.items()}}
-    return held_out, {"chosen_on_all": on_all, "shipped": shipped, "spread": spread}
+    shipped = {"lexical_weight": Searcher.LEXICAL_WEIGHT, "gate_absent_feature": ABSENT_FEATURE,
+               **{f"gate_{k}": v for k, v in RISK_WEIGHTS.items()}}
+    shipped_un_ans = {b: rates(with_absent(gates_by_blog[b], ABSENT_FEATURE), RISK_WEIGHTS) for b in all_blogs}
+    return held_out, {"chosen_on_all": on_all, "shipped": shipped, "spread": spread,
+                      "shipped_gate_rates": shipped_un_ans}
 
 
 def main() -> None:

@@ -37,6 +37,9 @@ MIN_CONFIDENCE = 0.45
 # Refitted with bench/gate.py --fit after BM25 k1 = 0.5 and the v3 tokenizer changed agreement and
 # coverage; the same weights come out of hyperconnect alone and of both blogs (docs/benchmarks.md).
 RISK_WEIGHTS = {"bias": -0.15, "absent": 3.0, "agree": -1.6, "dense": -0.5, "coverage": -1.5}
+# "any": any absent topic word counts fully; "share": the share of the question's topic words that
+# are absent, so a long e-mail naming one thing the blog lacks is not refused for it alone.
+ABSENT_FEATURE = "any"
 DENSE_CENTER = 0.88  # multilingual-e5-small: typical best cosine of a question over a blog
 
 
@@ -48,6 +51,7 @@ class Evidence:
     confidence: float    # combined, 0..1
     agree: bool | None = None  # BM25 and dense ranked the same post first (None: one did not run)
     absent: list[str] = field(default_factory=list)  # topic words found nowhere in the index
+    topic_words: int = 0  # how many topic words the question has (absent ones included)
 
     def to_json(self) -> dict:
         out = {k: round(v, 4) for k, v in (("coverage", self.coverage), ("best_dense", self.best_dense),
@@ -109,11 +113,25 @@ def judge(question_tokens: list[str], post_tokens: set[str], best_dense: float, 
     else:
         agree, agree_part = None, 0.5
     dense_z = (best_dense - DENSE_CENTER) / 0.05 if dense_ran else 0.0
-    confidence = combine(bool(absent), agree_part, dense_z, cov)
-    return Evidence(cov, best_dense, best_lexical, confidence, agree, absent)
+    topic_words = len(topic_tokens(question_tokens))
+    confidence = combine(absent_value(absent, topic_words), agree_part, dense_z, cov)
+    return Evidence(cov, best_dense, best_lexical, confidence, agree, absent, topic_words)
 
 
-def combine(absent: bool, agree: float, dense_z: float, cov: float, weights: dict = RISK_WEIGHTS) -> float:
+def absent_value(absent: list[str], topic_words: int, feature: str | None = None) -> float:
+    """The absent-word feature the gate weighs (see ABSENT_FEATURE).
+
+    >>> absent_value(["karpenter"], 4, "any"), absent_value(["karpenter"], 4, "share")
+    (1.0, 0.25)
+    """
+    if not absent:
+        return 0.0
+    if (feature or ABSENT_FEATURE) == "share":
+        return min(1.0, len(absent) / max(1, topic_words))
+    return 1.0
+
+
+def combine(absent: float, agree: float, dense_z: float, cov: float, weights: dict = RISK_WEIGHTS) -> float:
     """The logistic combination: confidence = 1 / (1 + e^risk), risk as `RISK_WEIGHTS` describes.
 
     >>> round(combine(False, 1.0, 0.0, 1.0), 3), round(combine(True, 0.0, 0.0, 0.0), 3)
