@@ -3,31 +3,12 @@ parsers, a file name that is not UTF-8, lone surrogates. Each costs its own post
 warning line, and the rest loads (and ingests: the last test writes a real SQLite index)."""
 import os
 import time
-from pathlib import Path
 
 from blogqa.api import Index
 from blogqa.sources import LoadReport, load
 
-GOOD = "---\ntitle: 좋은 글\ndate: 2020-01-01\n---\n본문입니다."
+from source_util import GOOD, load_folder, only_warning, write
 
-
-def write(path: Path, data: bytes | str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
-def load_folder(root: Path) -> tuple[dict, LoadReport]:
-    report = LoadReport()
-    return {p.id: p for p in load(root, report=report)}, report
-
-
-def only_warning(report: LoadReport, path: Path) -> str:
-    """The one warning about `path` (and assert there is exactly one)."""
-    mine = [w for w in report.warnings if w.startswith(f"{path}: ")]
-    assert len(mine) == 1, report.warnings
-    assert "\n" not in mine[0]
-    return mine[0][len(f"{path}: "):]
 
 # ------------------------------------------------------------------ 3: YAML alias bomb
 

@@ -2,10 +2,7 @@
 folder of PDFs, a folder of unreadable files) is an error, in the loader and in the CLI (exit 1,
 one line naming the source), and nothing indexed is lost. Real HTTP on loopback, real SQLite."""
 import os
-import threading
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -14,16 +11,12 @@ from blogqa.cli import main
 from blogqa.errors import SourceError
 from blogqa.sources import NoPostsError, load
 
-
-def write(path: Path, data: bytes | str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
+from source_util import QuietHandler, loopback, write
 
 
 @contextmanager
 def serve(body: bytes, content_type: str):
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", content_type)
@@ -31,17 +24,8 @@ def serve(body: bytes, content_type: str):
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/blog/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback(Handler, "/blog/") as url:
+        yield url
 
 
 HTML_PAGE = "<!doctype html><html><head><title>블로그</title></head><body><h1>글 목록</h1><p>안녕</p></body></html>".encode()

@@ -5,34 +5,14 @@ import os
 import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from blogqa.errors import SourceError
 from blogqa.sources import LoadReport, load
 
-GOOD = "---\ntitle: 좋은 글\ndate: 2020-01-01\n---\n본문입니다."
+from source_util import GOOD, QuietHandler, load_folder, loopback, only_warning, write
 
-
-def write(path: Path, data: bytes | str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
-def load_folder(root: Path) -> tuple[dict, LoadReport]:
-    report = LoadReport()
-    return {p.id: p for p in load(root, report=report)}, report
-
-
-def only_warning(report: LoadReport, path: Path) -> str:
-    """The one warning about `path` (and assert there is exactly one)."""
-    mine = [w for w in report.warnings if w.startswith(f"{path}: ")]
-    assert len(mine) == 1, report.warnings
-    assert "\n" not in mine[0]
-    return mine[0][len(f"{path}: "):]
 
 # ------------------------------------------------------------------ 8: hangs
 
@@ -86,7 +66,7 @@ def trickle_server(headers_first: bool, interval: float = 2.0, feed: bytes = FEE
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n" % len(feed)
     stop = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):
             data = head + feed
             try:
@@ -102,18 +82,11 @@ def trickle_server(headers_first: bool, interval: float = 2.0, feed: bytes = FEE
             except OSError:
                 pass  # the client hung up: what the deadline is for
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/feed.xml"
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    with loopback(Handler) as url:
+        try:
+            yield url
+        finally:
+            stop.set()  # before the server shuts down: its handlers wait on it
 
 
 @pytest.mark.parametrize("headers_first", [True, False], ids=["slow-body", "slow-headers"])

@@ -5,13 +5,14 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from blogqa.errors import SourceError, UsageError
 from blogqa.sources import FORMATS, LoadReport, load, sniff
+
+from source_util import QuietHandler, loopback
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
@@ -20,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 def serve(body: bytes, release: threading.Event | None = None):
     """A loopback HTTP server answering every GET with `body`; with `release`, it first waits
     for the event (a server that hangs until the test is done)."""
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):
             if release is not None:
                 release.wait(10)
@@ -33,19 +34,12 @@ def serve(body: bytes, release: threading.Event | None = None):
             except OSError:
                 pass  # the client gave up already
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/feed.xml"
-    finally:
-        if release is not None:
-            release.set()
-        server.shutdown()
-        server.server_close()
+    with loopback(Handler) as url:
+        try:
+            yield url
+        finally:
+            if release is not None:
+                release.set()
 
 
 def test_formats_constant():
