@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine:
-#   make demo   install, ingest the bundled sample blog, answer a question (offline, no API key)
+#   make demo   install (with the server extra), ingest the bundled sample blog into .demo-index,
+#               answer a question (offline, no API key); then `blogqa serve --index .demo-index`
 #   make test   install everything the tests need (Chromium, CJK fonts, extras) and run all tests
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,8 +13,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# the server extra too: the README's next step after `make demo` is `blogqa serve --index .demo-index`
 install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[server]'
 
 demo: install
 	$(BIN)/blogqa ingest examples/sample-blog --index $(DEMO_INDEX)

@@ -5,7 +5,8 @@
     ├── SourceError       a source (file, folder, feed) cannot be read at all
     ├── IndexError_       the index is missing, corrupt or was built by another embedder/tokenizer (exit 2)
     │   └── IndexBusyError   another ingest holds the index's lock; try again later (exit 3)
-    └── LLMError          the LLM server is down, the model is unknown, or it keeps failing
+    ├── LLMError          the LLM server is down, the model is unknown, or it keeps failing
+    └── ListenError       `blogqa serve` cannot listen: the port is in use or not allowed (exit 1)
 """
 
 
@@ -27,6 +28,11 @@ class IndexError_(BlogqaError):
 
 class LLMError(BlogqaError):
     pass
+
+
+class ListenError(BlogqaError):
+    """The server's address cannot be bound (in use, no permission): the arguments are fine,
+    the machine is not, so exit 1, not 2."""
 
 
 class IndexBusyError(IndexError_):

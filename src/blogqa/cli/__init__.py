@@ -1,8 +1,9 @@
 """The `blogqa` command: a thin layer that parses arguments, calls the library, prints results.
 
 Exit codes: 0 ok (also when search finds nothing or ask abstains), 1 some posts skipped with
---strict or an operation failed, 2 usage error (bad arguments, missing index, bad config),
-3 the index is busy (another ingest holds its lock; retry later).
+--strict or an operation failed (`serve`: the port is in use or may not be opened), 2 usage error
+(bad arguments such as `--port 80000`, a missing or unreadable index, bad config, a missing
+extra), 3 the index is busy (another ingest holds its lock; retry later).
 """
 from __future__ import annotations
 
@@ -24,9 +25,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"blogqa: error: {message}\n")
 
 
+def package_version() -> str:
+    """The installed distribution's version; the source tree's when blogqa runs uninstalled."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("blogqa")
+    except PackageNotFoundError:
+        from .. import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="blogqa", description="Search and answer questions from a company blog.")
     parser.add_argument("--config", help="TOML config file (else BLOGQA_CONFIG, else ~/.config/blogqa/config.toml)")
+    parser.add_argument("--version", action="version", version=f"blogqa {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
         try:

@@ -1,14 +1,21 @@
 """`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH]`
 plus connection limits: `--limit-concurrency`, `--timeout-keep-alive`, `--timeout-header`,
-`--timeout-body` (docs/server.md: put a reverse proxy in front of it on the internet)."""
+`--timeout-body` (docs/server.md: put a reverse proxy in front of it on the internet).
+
+Every start-up failure is one line on stderr and an exit code (README "Exit codes"): a bad
+`--port` or `--host`, a missing or unreadable index or events file, or a missing server extra
+exit 2; a port in use (or one that needs root) exits 1."""
 from __future__ import annotations
 
+import argparse
+import errno
 import functools
 import inspect
 import json
 import os
+import socket
 
-from ..errors import UsageError
+from ..errors import ListenError, UsageError
 from .common import add_index_args, settings_from
 
 
@@ -25,7 +32,7 @@ def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the HTTP API and the web pages (needs the 'server' extra)")
     add_index_args(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=port_number, default=8000, help="port, 1-65535 (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--events", help="events database (default: events.sqlite beside the index folder; "
                                     "required for a postgresql:// index unless the config names one)")
@@ -55,8 +62,11 @@ def cmd_serve(args) -> int:
         import uvicorn
 
         from ..server.app import ENV_SERVE, create_app
-    except ImportError as err:
-        raise UsageError(f"blogqa serve needs the server extra: pip install 'blogqa[server]' ({err.name} missing)")
+    except ModuleNotFoundError as err:
+        if (err.name or "").startswith("blogqa"):
+            raise  # a bug in blogqa, not a missing extra
+        raise UsageError(f"blogqa serve needs the server extra: pip install 'blogqa[server]' "
+                         f"({err.name} is not installed)") from None
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     if args.limit_concurrency < 1:
@@ -67,6 +77,8 @@ def cmd_serve(args) -> int:
     settings = settings_from(args)
     if not settings.index:
         raise UsageError("no index given: pass --index DIR (or set BLOGQA_INDEX)")
+    # Before the index loads (seconds), so a busy port fails at once rather than in uvicorn's log.
+    check_listen(args.host, args.port)
     if not settings.server.api_keys and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("blogqa: no API keys configured: internal pages and endpoints answer loopback clients only "
               "(set BLOGQA_API_KEYS to open them to the network)")
@@ -88,6 +100,44 @@ def cmd_serve(args) -> int:
         common["timeout_worker_healthcheck"] = 120
     uvicorn.run("blogqa.server.app:app_from_env", factory=True, workers=args.workers, **common)
     return 0
+
+
+def port_number(text: str) -> int:
+    """argparse type for `--port`: `"8000" -> 8000`; `"80000"`, `"0"`, `"abc"` are usage errors."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}")
+    return port
+
+
+def check_listen(host: str, port: int) -> None:
+    """Bind (and release) every address uvicorn will listen on, turning the OS error into one line.
+
+    A port that another process takes between this check and uvicorn's own bind still fails,
+    in uvicorn's words and with exit 1."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise UsageError(f"--host {host}: not an address of this machine ({err.strerror})") from None
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+            try:
+                sock.bind(address)
+            except OSError as err:
+                where = f"{_url_host(address[0])}:{port}"
+                if err.errno == errno.EADDRINUSE:
+                    raise ListenError(f"port {port} is in use on {address[0]} (another server?): "
+                                      f"stop it or pass --port N") from None
+                if err.errno == errno.EACCES:
+                    raise ListenError(f"no permission to listen on {where} "
+                                      f"(ports below 1024 need root): pass --port N above 1023") from None
+                if err.errno == errno.EADDRNOTAVAIL:
+                    raise UsageError(f"--host {host}: not an address of this machine") from None
+                raise ListenError(f"cannot listen on {where}: {err.strerror}") from None
 
 
 def connection_options(args) -> dict:
