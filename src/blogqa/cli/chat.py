@@ -1,9 +1,9 @@
 """`blogqa chat`: multi-turn questions in the terminal.
 
 Each line read from stdin is a question; a follow-up ("그럼 가격은?") is rewritten with the
-conversation into a standalone question before retrieval. `/reset` forgets the conversation,
-`/exit` (or end of input) leaves. With --json, one JSON object per turn (the `ask --json` fields
-plus "rewritten").
+conversation into a standalone question before retrieval. A line starting with `/` is a command,
+never a question (COMMANDS); an unknown one gets a one-line hint. With --json, one JSON object
+per turn (the `ask --json` fields plus "rewritten") on stdout, and what commands print on stderr.
 """
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ import sys
 
 from .common import add_index_args, open_index, print_json
 from .core import MODES, add_llm_args, apply_llm_args, llm_choice
+
+COMMANDS = {
+    "/help": "show these commands",
+    "/reset": "forget the conversation and start over",
+    "/quit": "leave (also /exit, or Ctrl-D)",
+}
+QUIT = ("/quit", "/exit")
 
 
 def register(sub) -> None:
@@ -34,7 +41,7 @@ def cmd_chat(args) -> int:
                         visibility="public" if args.public else None)
     interactive = sys.stdin.isatty() and not args.json
     if interactive:
-        print("blogqa chat — /reset to start over, /exit or Ctrl-D to leave", file=sys.stderr)
+        print("blogqa chat — /help for the commands, /quit or Ctrl-D to leave", file=sys.stderr)
     while True:
         if interactive:
             sys.stderr.write("> ")
@@ -45,15 +52,30 @@ def cmd_chat(args) -> int:
         question = line.strip()
         if not question:
             continue
-        if question in ("/exit", "/quit"):
-            break
-        if question == "/reset":
-            chat.reset()
-            if not args.json:
-                print("(conversation reset)")
+        if question.startswith("/"):
+            if _command(question, chat, args):
+                break
             continue
         _turn(chat, question, args)
     return 0
+
+
+def _command(line: str, chat, args) -> bool:
+    """Run one `/command` line; True when the chat should end."""
+    name = line.split()[0].lower()
+    out = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the answers
+    if name in QUIT:
+        return True
+    if name == "/reset":
+        chat.reset()
+        print("(conversation reset)", file=out)
+    elif name == "/help":
+        for command, what in COMMANDS.items():
+            print(f"{command:<8} {what}", file=out)
+        print("anything else is a question; a follow-up may refer to the answer before", file=out)
+    else:
+        print(f"unknown command {name}: /help lists the commands (a question cannot start with /)", file=out)
+    return False
 
 
 def _turn(chat, question: str, args) -> None:
