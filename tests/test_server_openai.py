@@ -78,3 +78,20 @@ def test_unknown_model_is_a_not_found_error(client):
 def test_no_user_message_is_unprocessable(client):
     with pytest.raises(openai.UnprocessableEntityError):
         client.chat.completions.create(model="blogqa", messages=[{"role": "system", "content": "hi"}])
+
+
+@pytest.mark.parametrize("model", ["blogqa", "blogqa-public"])
+@pytest.mark.parametrize("question, abstained", [(QUESTION, False), ("회사 주차장은 몇 층에 있나요?", True)])
+def test_stream_last_chunk_carries_answer_id_abstained_and_sources(client, model, question, abstained):
+    # docs/server.md: the extra fields come with the completion, and with the last chunk when streamed
+    chunks = [c for c in client.chat.completions.create(model=model, stream=True,
+                                                        messages=[{"role": "user", "content": question}])]
+    last = chunks[-1]
+    assert last.choices[0].finish_reason == "stop"
+    assert all("abstained" not in (c.model_extra or {}) for c in chunks[:-1])
+    extra = last.model_extra
+    assert extra["abstained"] is abstained
+    assert extra["answer_id"] and last.id == f"chatcmpl-{extra['answer_id']}"
+    assert (extra["sources"] == []) is abstained
+    if not abstained:
+        assert extra["sources"][0]["title"] == "결제 링크 기능 출시" and extra["sources"][0]["link"]

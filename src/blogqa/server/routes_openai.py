@@ -59,6 +59,11 @@ def _sources_json(answer: Answer, base: str, public: bool) -> list[dict]:
     return [{**s.to_json(), "link": post_link(base, s.post_id, s.url, public)} for s in answer.sources]
 
 
+def _blogqa_fields(answer_id: str, answer: Answer, base: str, public: bool) -> dict:
+    """The fields blogqa adds to a completion, and to a stream's last chunk (docs/server.md)."""
+    return {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, public)}
+
+
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion, streamed or not")
 def chat_completions(request: Request, body: ChatRequest):
     svc = service(request)
@@ -81,8 +86,7 @@ def chat_completions(request: Request, body: ChatRequest):
                      "logprobs": None}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": _tokens(content),
                   "total_tokens": prompt_tokens + _tokens(content)},
-        "answer_id": asked.answer_id, "abstained": answer.abstained,
-        "sources": _sources_json(answer, base, public),
+        **_blogqa_fields(asked.answer_id, answer, base, public),
     }
 
 
@@ -113,7 +117,7 @@ def _stream(svc: Service, model: str, question: str, base: str, public: bool, kw
                 if tail:
                     sent.append(tail)
                     yield chunk({"content": tail})
-                yield chunk({}, "stop", answer_id=answer_id, sources=_sources_json(answer, base, public))
+                yield chunk({}, "stop", **_blogqa_fields(answer_id, answer, base, public))
     except BlogqaError as err:
         yield sse(None, {"error": {"message": str(err), "type": "server_error", "code": 502}})
     except Exception:
