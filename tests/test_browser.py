@@ -97,6 +97,29 @@ def test_search_page(page, live):
     assert page.locator("h1").inner_text() == "GitHub Actions로 배포 자동화하기"
 
 
+def ask_on_search_page(page, question: str) -> None:
+    page.fill("#q", question)
+    page.press("#q", "Enter")
+    page.wait_for_selector("#answer-feedback .feedback")  # the answer is complete
+    page.wait_for_selector("#hits li.hit, #result-count:not(:empty)")
+
+
+@pytest.mark.parametrize("width", [1200, 375])
+def test_abstained_answer_shows_no_empty_sources(page, live, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live.url + "/")
+    ask_on_search_page(page, "결제 링크의 유효 기간은 며칠인가요?")
+    assert page.is_visible("#answer-sources-title") and page.locator("#answer-sources li").count() >= 1
+    # the next answer abstains: the sources heading of the one before must not linger, empty
+    ask_on_search_page(page, "회사 주차장은 몇 층에 있나요?")
+    assert page.is_visible("#answer-note")
+    assert not page.is_visible("#answer-sources-title") and not page.is_visible("#answer-sources")
+    assert page.locator("#answer-sources li").count() == 0
+    box = page.inner_text("#answer-box")
+    assert "출처" not in box and "사용한 글이 없습니다" not in box
+    shot(page, f"search-abstained-{width}")
+
+
 def test_language_toggle(page, live):
     page.goto(live.url + "/")
     page.click("#lang-toggle")

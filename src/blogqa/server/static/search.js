@@ -22,7 +22,7 @@
     box.hidden = false;
     box.classList.add("loading");
     text.textContent = t("answer.loading");
-    $("answer-sources").textContent = "";
+    ui.renderSources($("answer-sources"), [], $("answer-sources-title"));
     $("answer-feedback").textContent = "";
     $("answer-note").hidden = true;
     var started = false;
@@ -32,7 +32,7 @@
         text.appendChild(document.createTextNode(token));
       });
       ui.renderAnswer(text, answer.answer, answer.sources);
-      ui.renderSources($("answer-sources"), answer.sources);
+      ui.renderSources($("answer-sources"), answer.sources, $("answer-sources-title"));
       if (answer.abstained) { $("answer-note").hidden = false; $("answer-note").textContent = t("answer.abstained"); }
       $("answer-feedback").appendChild(ui.feedbackBar(answer.answer_id));
       box.dataset.answerId = answer.answer_id;

@@ -95,8 +95,13 @@
     container.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function renderSources(list, sources) {
+  /* The numbered sources; with none (an abstained answer) the list and its heading are hidden,
+     never shown empty or with a "no posts used" item. */
+  function renderSources(list, sources, heading) {
     list.textContent = "";
+    var none = !(sources && sources.length);
+    list.hidden = none;
+    if (heading) { heading.hidden = none; }
     (sources || []).forEach(function (s) {
       var href = safeLink(s.link);
       var title = href ? el("a", { href: href, className: "source-link", text: s.title })
