@@ -150,6 +150,27 @@ def test_assist_page(page, live):
     assert page.locator("h1").inner_text() == "결제 링크 기능 출시"
 
 
+def test_assist_page_two_questions_and_an_unanswerable_one(page, live):
+    page.goto(live.url + "/assist")
+    page.fill("#email", "안녕하세요, 한빛페이 가맹점입니다.\n결제 링크의 유효 기간은 며칠인가요?\n"
+                        "그리고 회사 구내식당의 이번 주 점심 메뉴는 무엇인가요?\n김철수 드림")
+    page.click("#draft-button")
+    page.wait_for_selector("#draft-section:not([hidden])")
+    draft = page.input_value("#draft")
+    assert draft.startswith("안녕하세요") and "1) 결제 링크의 유효 기간은" in draft and "2) 그리고 회사 구내식당" in draft
+    assert "7일" in draft and "[1.1]" in draft and "[1.1] 결제 링크 기능 출시" in draft
+    assert page.is_visible("#draft-warning")  # the second question has no answer in the blog
+    shot(page, "assist-two-questions")
+
+
+def test_assist_page_without_posts_shows_a_note_not_a_numbered_list(page, live):
+    page.goto(live.url + "/assist")
+    page.fill("#email", "안녕하세요.\n회사 구내식당의 이번 주 점심 메뉴는 무엇인가요?\n감사합니다.")
+    page.click("#draft-button")
+    page.wait_for_selector("#draft-section:not([hidden])")
+    assert page.is_visible("#used-none") and not page.is_visible("#used-posts") and not page.is_visible("#used-title")
+
+
 def test_assist_lists_handovers(page, live):
     httpx.post(live.url + "/api/public/handover", json={"contact": "010-2222-3333", "question": "정산 문의드립니다"})
     page.goto(live.url + "/assist")

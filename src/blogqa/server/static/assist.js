@@ -57,7 +57,10 @@
       var list = $("used-posts");
       list.textContent = "";
       answer.hits.filter(function (h) { return cited[h.post_id]; }).forEach(function (h) { list.appendChild(usedPost(h)); });
-      if (!list.children.length) { list.appendChild(ui.el("li", { className: "note", text: t("assist.none") })); }
+      var none = !list.children.length; // no numbered "1. no posts" line: a note instead of the list
+      list.hidden = none;
+      $("used-title").hidden = none;
+      $("used-none").hidden = !none;
       $("draft-feedback").textContent = "";
       $("draft-feedback").appendChild(ui.feedbackBar(answer.answer_id));
       $("draft-section").hidden = false;
