@@ -254,3 +254,13 @@ def test_docs_page_renders_offline(page, live):
     assert "blogqa" in page.locator(".swagger-ui .info .title").inner_text()
     page.wait_for_selector(".opblock-summary-path:has-text('/api/ask')")
     shot(page, "docs")
+
+
+@pytest.mark.parametrize("path", ["/", "/assist"])
+def test_the_header_keeps_each_link_on_one_line_at_375px(page, live, path):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live.url + path)
+    heights = page.eval_on_selector_all("header.top nav a", "els => els.map(e => e.getBoundingClientRect().height)")
+    line = page.eval_on_selector("header.top nav a", "e => parseFloat(getComputedStyle(e).lineHeight) || 24")
+    assert heights and max(heights) <= line * 1.3, heights  # one syllable per line was 4-5 lines tall
+    shot(page, f"header-375{path.replace('/', '-') or '-'}")
