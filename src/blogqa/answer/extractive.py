@@ -23,6 +23,7 @@ SECOND_COVERAGE = 0.8
 SECOND_RATIO = 0.9
 SECOND_SCORE = 0.85
 MAX_RELATED = 3
+FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 HANGUL = re.compile("[\uac00-\ud7a3]")
 WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat year\b|\bdate\b", re.I)
 
@@ -112,5 +113,16 @@ def _compose(question: str, quoted: list[tuple[Hit, Passage]], timed: bool) -> s
 
 
 def _cite(text: str, n: int) -> str:
-    """The marker after the passage's last line (on a line of its own after a code block)."""
+    """The marker after the passage's last line (on a line of its own after a code block). The
+    post's own footnote marks ("출시[1]되었지만") go, so that [n] only ever means a source."""
+    text = _without_footnotes(text)
     return f"{text}\n[{n}]" if text.endswith("```") else f"{text} [{n}]"
+
+
+def _without_footnotes(text: str) -> str:
+    """
+    >>> _without_footnotes("EKS가 정식 출시[1]되었지만\n```\nmap[10] = 1\n```")
+    'EKS가 정식 출시되었지만\n```\nmap[10] = 1\n```'
+    """
+    pieces = re.split(r"(```.*?```)", text, flags=re.S)
+    return "".join(p if p.startswith("```") else FOOTNOTE.sub("", p) for p in pieces)

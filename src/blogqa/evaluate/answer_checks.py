@@ -61,8 +61,8 @@ def comes_from(text: str, body: str) -> bool:
     >>> comes_from("Poetry는 기여를 기다립니다.", "풀이 차면 30초를 기다립니다.")
     False
     """
-    pieces = [p for p in (flat(s) for s in _GAP.split(text)) if len(p) >= _MIN_SEGMENT]
-    haystack = flat(body)
+    pieces = [p for p in (flat(_CITE.sub("", s)) for s in _GAP.split(text)) if len(p) >= _MIN_SEGMENT]
+    haystack = flat(_CITE.sub("", body))  # a post's own footnote marks ("출시[1]되었지만") may be dropped
     return all(p in haystack or p.rstrip(".:;") in haystack for p in pieces)
 
 
@@ -79,7 +79,13 @@ def misattributed(answer: str, bodies: dict[int, str], titles: dict[int, str] | 
     """
     count = 0
     named: int | None = None
+    in_code = False
     for line in answer.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:  # "map[10]" in quoted code is not a citation
+            continue
         numbers = [int(n) for n in _CITE.findall(line)]
         if not numbers:
             named = _named_source(line, titles or {})
