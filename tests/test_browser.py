@@ -130,13 +130,18 @@ def test_language_toggle(page, live):
     assert page.locator("h1").inner_text() == "사내 블로그 검색"
 
 
-def test_assist_page(page, live):
+def draft_for(page, live, email: str) -> str:
+    """Paste `email` on /assist, ask for a draft, and return it."""
     page.goto(live.url + "/assist")
-    page.fill("#email", "안녕하세요. 한빛페이 가맹점입니다.\n결제 링크의 유효 기간은 며칠인가요?\n"
-                        "답변은 hong@shop.example 로 부탁드립니다.\n홍길동 드림")
+    page.fill("#email", email)
     page.click("#draft-button")
     page.wait_for_selector("#draft-section:not([hidden])")
-    draft = page.input_value("#draft")
+    return page.input_value("#draft")
+
+
+def test_assist_page(page, live):
+    draft = draft_for(page, live, "안녕하세요. 한빛페이 가맹점입니다.\n결제 링크의 유효 기간은 며칠인가요?\n"
+                                  "답변은 hong@shop.example 로 부탁드립니다.\n홍길동 드림")
     assert draft.startswith("안녕하세요") and "7일" in draft and "[1]" in draft
     page.fill("#draft", draft + "\n(검토함)")
     page.click("#copy-button")
@@ -151,12 +156,8 @@ def test_assist_page(page, live):
 
 
 def test_assist_page_two_questions_and_an_unanswerable_one(page, live):
-    page.goto(live.url + "/assist")
-    page.fill("#email", "안녕하세요, 한빛페이 가맹점입니다.\n결제 링크의 유효 기간은 며칠인가요?\n"
-                        "그리고 회사 구내식당의 이번 주 점심 메뉴는 무엇인가요?\n김철수 드림")
-    page.click("#draft-button")
-    page.wait_for_selector("#draft-section:not([hidden])")
-    draft = page.input_value("#draft")
+    draft = draft_for(page, live, "안녕하세요, 한빛페이 가맹점입니다.\n결제 링크의 유효 기간은 며칠인가요?\n"
+                                  "그리고 회사 구내식당의 이번 주 점심 메뉴는 무엇인가요?\n김철수 드림")
     assert draft.startswith("안녕하세요") and "1) 결제 링크의 유효 기간은" in draft and "2) 그리고 회사 구내식당" in draft
     assert "7일" in draft and "[1.1]" in draft and "[1.1] 결제 링크 기능 출시" in draft
     assert page.is_visible("#draft-warning")  # the second question has no answer in the blog
@@ -164,10 +165,7 @@ def test_assist_page_two_questions_and_an_unanswerable_one(page, live):
 
 
 def test_assist_page_without_posts_shows_a_note_not_a_numbered_list(page, live):
-    page.goto(live.url + "/assist")
-    page.fill("#email", "안녕하세요.\n회사 구내식당의 이번 주 점심 메뉴는 무엇인가요?\n감사합니다.")
-    page.click("#draft-button")
-    page.wait_for_selector("#draft-section:not([hidden])")
+    draft_for(page, live, "안녕하세요.\n회사 구내식당의 이번 주 점심 메뉴는 무엇인가요?\n감사합니다.")
     assert page.is_visible("#used-none") and not page.is_visible("#used-posts") and not page.is_visible("#used-title")
 
 
