@@ -31,17 +31,12 @@ import sys
 
 from common import BLOGS, KORQUAD, REPO, blog_index, korquad_location, table
 
-from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS  # noqa: E402
-
-try:
-    from blogqa.answer.evidence import ABSENT_FEATURE  # noqa: E402
-except ImportError:  # builds before the feature could be chosen
-    ABSENT_FEATURE = "any"
+from blogqa.answer.evidence import ABSENT_FEATURE, RISK_WEIGHTS  # noqa: E402
 from blogqa.evaluate.qa import read_qa  # noqa: E402
-from blogqa.evaluate.runner import evaluate, gold_ranks, norm_gold  # noqa: E402
+from blogqa.evaluate.runner import evaluate, gold_ranks  # noqa: E402
 from blogqa.retrieve.search import Searcher  # noqa: E402
 
-from gate import GRID, fit, rates, score  # noqa: E402
+from gate import GRID, features, fit, rates, score  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa", "socar", "saramin", "zum", "dable"]
 DATA = REPO / "bench" / "data"
@@ -112,23 +107,6 @@ def _today(rec):
     return dt.date.fromisoformat(rec.today) if rec.today else None
 
 
-def gate_rows(idx, records) -> list[dict]:
-    """The gate's evidence per question, as bench/gate.py's fit reads it (from Answer.evidence)."""
-    rows = []
-    for rec in records:
-        answer = idx.ask(rec.question, llm=False, today=_today(rec))
-        ev = answer.evidence
-        rows.append({"answerable": rec.answerable, "abstained": answer.abstained,
-                     "exempt": ev is None or (not answer.abstained and ev.confidence < MIN_CONFIDENCE),
-                     "absent": bool(ev and ev.absent),
-                     "absent_share": min(1.0, len(ev.absent) / max(1, getattr(ev, "topic_words", 1)))
-                     if ev and ev.absent else 0.0,
-                     "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
-                     "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
-                     "coverage": ev.coverage if ev else 0.0})
-    return rows
-
-
 def choose_weight(hits_by_blog: dict[str, dict[float, list[float]]], blogs: list[str]) -> float:
     """The fusion weight with the best mean h1 over `blogs` (each blog counts the same)."""
     def mean_h1(w):
@@ -192,7 +170,7 @@ def main() -> None:
         per_question += [{"blog": blog, **q} for q in mine]
         if not args.only:
             hits_by_blog[blog] = weight_hits(idx, records)
-            gates_by_blog[blog] = gate_rows(idx, records)
+            gates_by_blog[blog] = features(idx, records)
         idx.close()
     if (args.only in (None, "korquad")) and not args.no_korquad and KORQUAD.is_file():
         print("[korquad odd]", file=sys.stderr)

@@ -12,6 +12,7 @@ Uses the indexes bench/retrieval.py keeps in /tmp/blogqa-bench (built on first u
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import itertools
 import math
 import sys
@@ -20,36 +21,25 @@ from common import REPO, blog_index, table
 
 sys.path.insert(0, str(REPO / "src"))
 
-import blogqa.answer.extractive as extractive  # noqa: E402
-from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, combine  # noqa: E402
+from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, absent_value, combine  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa"]
 
 
 def features(idx, records) -> list[dict]:
-    """One dict per question: answerable, absent, agree, dense_z, coverage, exempt (time ordering)."""
-    seen = []
-    real = extractive.judge
-
-    def recorder(*args, **kwargs):
-        evidence = real(*args, **kwargs)
-        seen.append(evidence)
-        return evidence
-
-    extractive.judge = recorder
+    """One dict per question: answerable, abstained, exempt (time ordering), absent, absent_share,
+    agree, dense_z, coverage — read from the gate's `Answer.evidence`."""
     rows = []
-    try:
-        for rec in records:
-            seen.clear()
-            answer = idx.ask(rec.question, llm=False)
-            ev = seen[-1] if seen else None
-            rows.append({"answerable": rec.answerable, "abstained": answer.abstained, "exempt": ev is None or (
-                not answer.abstained and ev.confidence < MIN_CONFIDENCE),
-                "absent": bool(ev and ev.absent), "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
-                "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
-                "coverage": ev.coverage if ev else 0.0})
-    finally:
-        extractive.judge = real
+    for rec in records:
+        answer = idx.ask(rec.question, llm=False, today=dt.date.fromisoformat(rec.today) if rec.today else None)
+        ev = answer.evidence
+        rows.append({"answerable": rec.answerable, "abstained": answer.abstained,
+                     "exempt": ev is None or (not answer.abstained and ev.confidence < MIN_CONFIDENCE),
+                     "absent": bool(ev and ev.absent),
+                     "absent_share": absent_value(ev.absent, ev.topic_words, "share") if ev else 0.0,
+                     "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
+                     "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
+                     "coverage": ev.coverage if ev else 0.0})
     return rows
 
 

@@ -28,10 +28,15 @@ ASKING = re.compile(r"(\?|？|나요|까요|가요|습니까|는지요|은지요
 SHORT_QUESTION_WORDS = 4
 
 
+def _kept_sentences(email: str) -> list[str]:
+    """The e-mail's sentences without greetings, sign-offs, contact details and "please reply"."""
+    sentences = [s.strip() for s in SENTENCE_END.split(email) if s and s.strip()]
+    return [s for s in sentences if not CONTACT.search(s) and not FILLER.search(s)]
+
+
 def questions_in(email: str, limit: int = 5) -> list[str]:
     """The e-mail's questions in order (at most `limit`); none when no sentence asks."""
-    sentences = [s.strip() for s in SENTENCE_END.split(email) if s and s.strip()]
-    kept = [s for s in sentences if not CONTACT.search(s) and not FILLER.search(s)]
+    kept = _kept_sentences(email)
     out = []
     for i, s in enumerate(kept):
         if not ASKING.search(s):
@@ -48,8 +53,7 @@ def email_question(email: str, limit: int = 2000) -> str:
     email_question("안녕하세요.\\n결제 링크는 며칠 동안 쓸 수 있나요?\\n홍길동 드림")
     -> "결제 링크는 며칠 동안 쓸 수 있나요?"
     """
-    sentences = [s.strip() for s in SENTENCE_END.split(email) if s and s.strip()]
-    kept = [s for s in sentences if not CONTACT.search(s) and not FILLER.search(s)]
+    kept = _kept_sentences(email)
     asking = [s for s in kept if ASKING.search(s)]
     chosen = asking or kept or [email.strip()]
     return " ".join(chosen)[:limit]

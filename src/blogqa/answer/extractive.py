@@ -108,8 +108,10 @@ def _compose(question: str, quoted: list[tuple[Hit, Passage]], timed: bool) -> s
                 else f"According to the post \"{post.title}\" from {post.date.isoformat()}:")
     elif not korean and HANGUL.search(quoted[0][1].text):
         lead = "The blog post is in Korean; it says:"
-    return "\n\n".join(([lead] if lead else []) + blocks) if lead is None or len(blocks) > 1 \
-        else lead + "\n" + blocks[0]
+    body = "\n\n".join(blocks)
+    if lead is None:
+        return body
+    return lead + ("\n\n" if len(blocks) > 1 else "\n") + body
 
 
 def _cite(text: str, n: int) -> str:

@@ -232,7 +232,6 @@ def evaluate_mode(idx, records: list[QARecord], mode: str, k: int = 10, today: d
     if asks:
         report.abstention = {"unanswerable": len(abst_un), "abstained_on_unanswerable": _rate(abst_un),
                              "answerable": len(abst_ans), "abstained_on_answerable": _rate(abst_ans)}
-    if asks:
         report.answers = checks.report()
         if answer_rows:
             report.answers.update({"scored": len(answer_rows), **mean_metrics(answer_rows)})
