@@ -39,6 +39,9 @@ class ServerSettings:
     handover_webhook: str | None = None
     events: str | None = None  # events database path; default: events.sqlite beside an index folder
     public_rate_limit: int = 30  # requests per minute per client
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (server/proxies.py): the
+    # reverse proxy's addresses or networks; "*" any peer, () none.
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -119,4 +122,7 @@ def _apply_env(s: Settings, env: dict[str, str]) -> Settings:
     if env.get("BLOGQA_ALLOWED_HOSTS"):
         hosts = tuple(h.strip() for h in env["BLOGQA_ALLOWED_HOSTS"].split(",") if h.strip())
         server = replace(server, allowed_hosts=hosts)
+    if "BLOGQA_FORWARDED_ALLOW_IPS" in env:  # set but empty: trust no proxy
+        ips = tuple(i.strip() for i in env["BLOGQA_FORWARDED_ALLOW_IPS"].split(",") if i.strip())
+        server = replace(server, forwarded_allow_ips=ips)
     return replace(s, index=env.get("BLOGQA_INDEX") or s.index, llm=llm, server=server)

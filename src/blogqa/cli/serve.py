@@ -46,6 +46,10 @@ def register(sub) -> None:
                    help=f"close a connection whose request head is not in after S seconds (default {HEADER_TIMEOUT:g})")
     p.add_argument("--timeout-body", type=float, default=BODY_TIMEOUT, metavar="S",
                    help=f"close a connection whose request body is not in after S seconds (default {BODY_TIMEOUT:g})")
+    p.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
+                        "names the client (else BLOGQA_FORWARDED_ALLOW_IPS, else [server] forwarded_allow_ips, "
+                        "else 127.0.0.1,::1; '*' any peer, '' none; docs/deploy.md)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -75,6 +79,7 @@ def cmd_serve(args) -> int:
         if not getattr(args, name) > 0:
             raise UsageError(f"--{name.replace('_', '-')} must be more than 0 seconds")
     settings = settings_from(args)
+    proxies = forwarded_allow_ips(args, settings)  # a bad entry fails before the index loads
     if not settings.index:
         raise UsageError("no index given: pass --index DIR (or set BLOGQA_INDEX)")
     # Before the index loads (seconds), so a busy port fails at once rather than in uvicorn's log.
@@ -85,7 +90,8 @@ def cmd_serve(args) -> int:
     # Open everything once in this process, so a bad index or events path fails with exit 2 here.
     app = create_app(settings.index, settings, args.events, warm=args.workers == 1)
     common = {"host": args.host, "port": args.port, "log_level": args.log_level,
-              "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1", **connection_options(args)}
+              "proxy_headers": True, "forwarded_allow_ips": proxies,
+              **connection_options(args)}
     raise_open_files(OPEN_FILES)
     print(f"blogqa: serving {settings.index} on http://{_url_host(args.host)}:{args.port}/  "
           f"(pages: /, /assist, /widget; API docs: /docs)", flush=True)
@@ -138,6 +144,15 @@ def check_listen(host: str, port: int) -> None:
                 if err.errno == errno.EADDRNOTAVAIL:
                     raise UsageError(f"--host {host}: not an address of this machine") from None
                 raise ListenError(f"cannot listen on {where}: {err.strerror}") from None
+
+
+def forwarded_allow_ips(args, settings) -> str:
+    """The trusted proxies for uvicorn (server/proxies.py): the flag, else the settings."""
+    from ..server.proxies import trusted_proxies, uvicorn_value
+
+    if args.forwarded_allow_ips is not None:
+        return uvicorn_value(trusted_proxies(args.forwarded_allow_ips))
+    return uvicorn_value(trusted_proxies(settings.server.forwarded_allow_ips, "forwarded_allow_ips"))
 
 
 def connection_options(args) -> dict:
