@@ -119,7 +119,7 @@ def test_event_store_migrates_once_and_keeps_rows(tmp_path):
     assert again.handovers()[0]["contact"] == "lee@b.example" and again.handovers()[0]["id"] == h["id"]
     assert again.answer_surface("a1") == "api" and again.answer_surface("zz") is None
     assert again.set_status(h["id"], "closed") and not again.set_status(999, "closed")
-    assert again._read("PRAGMA user_version")[0]["user_version"] == 1
+    assert again._select("PRAGMA user_version")[0]["user_version"] == 2  # m001, m002 (tests/events_contract.py)
 
 
 @pytest.mark.parametrize("email,question", [

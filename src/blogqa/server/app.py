@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings, load_settings
 from . import errors, pages, routes_api, routes_openai, routes_public
-from .events import EventStore, default_events_path
+from ..events import open_events
 from .gate import Gate
 from .service import Service
 
@@ -35,7 +35,7 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
     settings = settings or Settings()
     index = Index(index_location or settings.index, settings)
     configured = events_path or getattr(settings.server, "events", None)
-    events = EventStore(default_events_path(index.location, str(configured) if configured else None))
+    events = open_events(index.location, str(configured) if configured else None)
     svc = Service(index, settings, events)
 
     @asynccontextmanager
@@ -55,7 +55,7 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
                   description="Search and answers with sources over a company blog. Internal endpoints need "
                               "`Authorization: Bearer KEY` once API keys are configured.")
     app.state.service = svc
-    app.state.events_path = str(events.path)
+    app.state.events_path = events.location
     errors.install(app)
     app.include_router(routes_api.router)
     app.include_router(routes_public.router)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from ..config import Settings
 from ..errors import BlogqaError
 from ..models import Answer, Hit
-from .events import EventStore, redact
+from ..events import EventStore, redact
 from .text import highlight_terms, snippet
 
 log = logging.getLogger("blogqa.server")
@@ -68,7 +68,8 @@ class Service:
 
     # ---- asking ------------------------------------------------------------------------------
     def ask(self, question: str, surface: str, public: bool = False, answer_id: str | None = None,
-            **kwargs) -> Asked:
+            conversation_id: str | None = None, **kwargs) -> Asked:
+        """`conversation_id`: the widget's session, logged with the question (None: its own)."""
         answer_id = answer_id or new_answer_id()
         start = time.perf_counter()
         try:
@@ -77,9 +78,9 @@ class Service:
             else:
                 answer = self.index.ask(question, **kwargs)
         except Exception as err:
-            self._log(question, surface, answer_id, start, None, error=err)
+            self._log(question, surface, answer_id, start, None, error=err, conversation_id=conversation_id)
             raise
-        self._log(question, surface, answer_id, start, answer)
+        self._log(question, surface, answer_id, start, answer, conversation_id=conversation_id)
         return Asked(answer, answer_id, (time.perf_counter() - start) * 1000)
 
     def ask_events(self, question: str, surface: str, answer_id: str, **kwargs) -> Iterator[dict]:
@@ -97,7 +98,7 @@ class Service:
         self._log(question, surface, answer_id, start, answer)
 
     def _log(self, question: str, surface: str, answer_id: str, start: float, answer: Answer | None,
-             error: Exception | None = None) -> None:
+             error: Exception | None = None, conversation_id: str | None = None) -> None:
         latency = (time.perf_counter() - start) * 1000
         message = None
         if error is not None:
@@ -107,7 +108,8 @@ class Service:
                 kind="ask", surface=surface, question=question, latency_ms=latency, answer_id=answer_id,
                 abstained=None if answer is None else answer.abstained,
                 confidence=None if answer is None else float(answer.confidence),
-                sources=[s.post_id for s in answer.sources] if answer else [], error=message)
+                sources=[s.post_id for s in answer.sources] if answer else [], error=message,
+                conversation_id=conversation_id)
         except Exception:  # the answer matters more than its log line
             log.exception("could not log question %s", answer_id)
         log.info("ask surface=%s answer_id=%s latency_ms=%.0f abstained=%s error=%s q=%s", surface, answer_id,
