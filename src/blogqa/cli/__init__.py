@@ -17,7 +17,7 @@ EXIT_BUSY = 3  # not 2: a busy index is no usage error, and a script may simply 
 
 # Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
 COMMAND_MODULES = ["core"]
-OPTIONAL_COMMAND_MODULES = ["evaluate", "serve", "synth", "migrate", "chat"]
+OPTIONAL_COMMAND_MODULES = ["evaluate", "serve", "synth", "migrate", "chat", "mcp"]
 
 
 class _Parser(argparse.ArgumentParser):
