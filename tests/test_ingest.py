@@ -183,7 +183,9 @@ def test_an_index_from_before_summaries_is_read_and_upgraded_by_the_next_ingest(
     assert old.store.get_post(pid).summary is None
     old.add_summaries({pid: "요약: 결제 링크 만료 안내."}, progress=False)
     new_gen = tmp_path / "idx" / (tmp_path / "idx" / "CURRENT").read_text()
-    assert sqlite3.connect(new_gen / "index.sqlite").execute("PRAGMA user_version").fetchone()[0] == 2
+    from blogqa.index.sqlite_schema import MIGRATIONS
+
+    assert sqlite3.connect(new_gen / "index.sqlite").execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert Index(str(tmp_path / "idx")).store.get_post(pid).summary == "요약: 결제 링크 만료 안내."
 
 

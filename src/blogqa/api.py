@@ -2,6 +2,7 @@
 
     idx = Index("./idx")                       # or "postgresql://user@host/db"
     idx.ingest("./my-blog")                    # IngestReport
+    idx.sync()                                 # SyncReport: what changed in every source since
     idx.search("배포 자동화는 어떻게 하나요?")      # SearchResult with .hits
     idx.ask("가장 최근에 업데이트된 서비스는?")      # Answer with .text, .sources, .abstained
 """
@@ -12,10 +13,12 @@ from typing import Iterable, Iterator
 
 from .answer.llm import ask_index, ask_index_stream
 from .config import Settings
-from .errors import IndexError_, UsageError
+from .errors import IndexError_, SourceError, UsageError
 from .index.embed import get_embedder
-from .index.ingest import IngestReport, add_summaries, ingest_posts
+from .index.ingest import IngestReport, add_summaries, ingest_posts, source_key
 from .index.open import open_store
+from .index.source_record import SourceRecord, source_kind
+from .index.sync import SyncReport, load_source, sync_sources
 from .index.store import IndexMeta
 from .models import Answer, Filters, Post
 from .retrieve.search import SearchResult, Searcher
@@ -75,14 +78,35 @@ class Index:
 
     # ---- writing ------------------------------------------------------------------------
     def ingest(self, source: str, fmt: str | None = None, prune: bool = False, visibility: str | None = None,
-               progress: bool = True, use_cache: bool = True) -> IngestReport:
-        from .sources import LoadReport, load
+               progress: bool = True, use_cache: bool = True, *, max_pages: int | None = None,
+               base_url: str | None = None) -> IngestReport:
+        """Read `source` into the index and remember it (how it was read) for `sync()`. A URL with
+        no `fmt` is crawled (at most `max_pages` pages); `base_url` gives a folder's posts their live URLs."""
+        from .sources import LoadReport
 
+        source = str(source)
+        record = SourceRecord(source_kind(source), source_key(source), fmt=fmt, visibility=visibility,
+                              base_url=base_url, max_pages=max_pages)
         load_report = LoadReport()
-        posts = list(load(source, fmt=fmt, report=load_report, visibility=visibility))
-        report = IngestReport(source=str(source), skipped=load_report.skipped, warnings=list(load_report.warnings))
-        return self._write(ingest_posts, posts, str(source), report=report, prune=prune, progress=progress,
-                           use_cache=use_cache)
+        if record.crawled:
+            from .crawl import crawl
+
+            result = crawl(source, load_report, max_pages=max_pages, progress=progress, visibility=visibility)
+            posts, record.state = result.posts, result.state.to_json()
+        else:
+            posts = list(load_source(record, load_report))
+        report = IngestReport(source=source, skipped=load_report.skipped, warnings=list(load_report.warnings))
+        return self._write(ingest_posts, posts, source, report=report, prune=prune, progress=progress,
+                           use_cache=use_cache, record=record)
+
+    def sync(self, progress: bool = True, use_cache: bool = True) -> SyncReport:
+        """Revisit every source this index was built from and apply new, edited and removed posts,
+        fetching only what may have changed; one atomic write. See `blogqa.index.sync`."""
+        if not self.store.sources():
+            raise SourceError(f"{self.location}: this index does not remember its sources (built before "
+                              f"`blogqa sync` existed); run `blogqa ingest SOURCE --index {self.location}` "
+                              f"once for each of its sources")
+        return self._write(sync_sources, report=SyncReport(), progress=progress, use_cache=use_cache)
 
     def add_summaries(self, summaries: dict[str, str], progress: bool = True) -> IngestReport:
         """Index post summaries (post id -> text) as an extra field of each post; see `blogqa synth --summaries`."""

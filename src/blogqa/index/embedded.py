@@ -31,7 +31,9 @@ import numpy as np
 
 from ..errors import IndexBusyError, IndexError_
 from ..models import Chunk, Filters, Post
-from .sqlite_schema import INSERT_POST, migrate, post_columns, post_to_row, row_to_post
+from .source_record import SourceRecord
+from .sqlite_schema import (INSERT_POST, INSERT_SOURCE, migrate, post_columns, post_to_row, read_sources,
+                            row_to_post, source_to_row)
 from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
 
 BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B}
@@ -179,6 +181,11 @@ class EmbeddedStore:
         for row in self._db().execute(f"SELECT {self._post_columns} FROM posts ORDER BY id"):
             yield row_to_post(row)
 
+    def sources(self) -> list[SourceRecord]:
+        """The sources the live generation was built from (none for an index built before sync)."""
+        self.refresh()
+        return read_sources(self._db())
+
     def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, vectors) of the live generation, for migrating to another store."""
         return self._chunk_ids, self._vectors
@@ -236,9 +243,11 @@ class EmbeddedStore:
                 db.execute("PRAGMA foreign_keys=ON")
                 w = _Writer(db)
                 yield w
-                # BM25 is rebuilt from the stored tokens when its parameters changed since the last build
-                if w.changed or not current or _bm25_params(self.path / current) != BM25_PARAMS:
-                    _finish_generation(db, tmp, meta)
+                # BM25 is rebuilt from the stored tokens when its parameters changed since the last build;
+                # when only source records changed, the live generation's BM25 and vectors are copied
+                rebuild = w.changed or not current or _bm25_params(self.path / current) != BM25_PARAMS
+                if rebuild or w.sources_changed:
+                    _finish_generation(db, tmp, meta, same_chunks_as=None if rebuild else self.path / current)
                     final = self.path / f"gen-{number:06d}"
                     os.replace(tmp, final)
                     _atomic_write(self.path / "CURRENT", final.name)
@@ -255,7 +264,8 @@ class EmbeddedStore:
 class _Writer:
     def __init__(self, db: sqlite3.Connection):
         self.db = db
-        self.changed = False
+        self.changed = False          # posts or chunks changed
+        self.sources_changed = False  # only source records changed
 
     def hashes(self, source: str | None = None) -> dict[str, str]:
         sql, args = "SELECT id, content_hash FROM posts", ()
@@ -297,23 +307,42 @@ class _Writer:
             self.db.execute("DELETE FROM posts WHERE id=?", (pid,))
         self.changed = self.changed or bool(post_ids)
 
+    def sources(self) -> list[SourceRecord]:
+        return read_sources(self.db)
 
-def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta) -> None:
-    """Write BM25, vectors and meta for the whole generation from its SQLite rows."""
+    def record_source(self, record: SourceRecord) -> None:
+        """Add or replace the record of `record.location`; an identical record changes nothing."""
+        if record.same_as(next((r for r in self.sources() if r.location == record.location), None)):
+            return
+        self.db.execute(INSERT_SOURCE, source_to_row(record))
+        self.sources_changed = True
+
+
+def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta,
+                       same_chunks_as: Path | None = None) -> None:
+    """Write BM25, vectors and meta for the whole generation from its SQLite rows, or copy BM25 and
+    vectors from `same_chunks_as`, a generation with exactly these chunks (only source records changed)."""
     db.commit()
-    rows = db.execute("SELECT tokens, vector FROM chunks ORDER BY id").fetchall()
-    tokens = [json.loads(r[0]) for r in rows]
-    vectors = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), meta.dim)
-               if rows else np.zeros((0, meta.dim), np.float32))
-    np.save(gen_dir / "vectors.npy", vectors)
-    if rows:
-        bm25 = bm25s.BM25(**BM25_PARAMS)
-        bm25.index(tokens, show_progress=False)
-        bm25.save(str(gen_dir / "bm25"), show_progress=False)
+    if same_chunks_as is not None:
+        shutil.copyfile(same_chunks_as / "vectors.npy", gen_dir / "vectors.npy")
+        if (same_chunks_as / "bm25").is_dir():
+            shutil.copytree(same_chunks_as / "bm25", gen_dir / "bm25")
+        chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    else:
+        rows = db.execute("SELECT tokens, vector FROM chunks ORDER BY id").fetchall()
+        tokens = [json.loads(r[0]) for r in rows]
+        vectors = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), meta.dim)
+                   if rows else np.zeros((0, meta.dim), np.float32))
+        np.save(gen_dir / "vectors.npy", vectors)
+        if rows:
+            bm25 = bm25s.BM25(**BM25_PARAMS)
+            bm25.index(tokens, show_progress=False)
+            bm25.save(str(gen_dir / "bm25"), show_progress=False)
+        chunks = len(rows)
     posts = db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
     db.close()
     body = {"blogqa": {"format": FORMAT_VERSION}, "index": meta.to_json(), "bm25": BM25_PARAMS, "posts": posts,
-            "chunks": len(rows), "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            "chunks": chunks, "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     _atomic_write(gen_dir / "meta.json", json.dumps(body, ensure_ascii=False, indent=2))
     for f in gen_dir.rglob("*"):
         if f.is_file():

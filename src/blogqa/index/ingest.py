@@ -12,6 +12,7 @@ from ..models import Post
 from ..text.chunk import chunk_post
 from .cache import EmbeddingCache
 from .embed import Embedder
+from .source_record import SourceRecord
 from .store import IndexMeta, check_meta
 
 EMBED_BATCH = 16
@@ -49,32 +50,43 @@ def source_key(source: str) -> str:
 
 def ingest_posts(store, posts: list[Post], source: str, meta: IndexMeta, embedder: Embedder, tokenizer,
                  report: IngestReport, prune: bool = False, progress: bool = True, max_tokens: int = 300,
-                 cache: EmbeddingCache | None = None) -> IngestReport:
-    """Write `posts` into `store`; the store's writer makes the whole run visible at once or not at all."""
+                 cache: EmbeddingCache | None = None, record: SourceRecord | None = None) -> IngestReport:
+    """Write `posts` (and the `record` of their source) into `store`; the store's writer makes the
+    whole run visible at once or not at all."""
     started = time.perf_counter()
     check_meta(store.meta, meta, str(getattr(store, "path", "index")))
-    key = source_key(source)
-    posts = _dedupe(posts, report)
-    report.posts = len(posts)
     with store.writer(meta) as writer:
-        held = writer.hashes_and_sources()
-        _unique_across_sources(posts, key, held, report)
-        known = {pid: content_hash for pid, (content_hash, _) in held.items()}
-        changed = [p for p in posts if known.get(p.id) != p.content_hash]
-        report.unchanged = len(posts) - len(changed)
-        for p in changed:
-            if p.id in known:
-                report.updated += 1
-            else:
-                report.added += 1
-        _write_changed(writer, changed, key, embedder, tokenizer, report, progress, max_tokens, cache)
-        if prune:
-            seen = {p.id for p in posts}
-            gone = [pid for pid in writer.hashes(key) if pid not in seen]
-            writer.delete(gone)
-            report.deleted = len(gone)
+        write_posts(writer, posts, source_key(source), embedder, tokenizer, report, prune=prune, progress=progress,
+                    max_tokens=max_tokens, cache=cache)
+        if record is not None:
+            writer.record_source(record)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_posts(writer, posts: list[Post], key: str, embedder: Embedder, tokenizer, report: IngestReport,
+                prune: bool = False, progress: bool = True, max_tokens: int = 300,
+                cache: EmbeddingCache | None = None) -> None:
+    """Inside an open writer: add or update the posts of source `key` whose content hash changed
+    (only their chunks are embedded) and, with `prune`, delete its posts that are not in `posts`."""
+    posts = _dedupe(posts, report)
+    report.posts = len(posts)
+    held = writer.hashes_and_sources()
+    _unique_across_sources(posts, key, held, report)
+    known = {pid: content_hash for pid, (content_hash, _) in held.items()}
+    changed = [p for p in posts if known.get(p.id) != p.content_hash]
+    report.unchanged = len(posts) - len(changed)
+    for p in changed:
+        if p.id in known:
+            report.updated += 1
+        else:
+            report.added += 1
+    _write_changed(writer, changed, key, embedder, tokenizer, report, progress, max_tokens, cache)
+    if prune:
+        seen = {p.id for p in posts}
+        gone = [pid for pid in writer.hashes(key) if pid not in seen]
+        writer.delete(gone)
+        report.deleted = len(gone)
 
 
 def add_summaries(store, summaries: dict[str, str], meta: IndexMeta, embedder: Embedder, tokenizer,

@@ -36,7 +36,8 @@ import numpy as np
 from ..errors import IndexBusyError, IndexError_
 from ..models import Filters, Post
 from . import postgres_schema as schema
-from .postgres_writer import PgWriter, token_key, vec_text
+from .postgres_writer import PgWriter, read_sources, token_key, vec_text
+from .source_record import SourceRecord
 from .store import BM25_B, BM25_K1, ChunkRecord, IndexMeta, Scored, check_meta
 
 POOL_SIZE = int(os.environ.get("BLOGQA_PG_POOL", "8"))  # connections per store (per process), at most
@@ -254,6 +255,10 @@ class PostgresStore:
             if len(rows) < page:
                 return
             last = rows[-1][0]
+
+    def sources(self) -> list[SourceRecord]:
+        """The sources this index was built from (none for an index built before sync)."""
+        return self._run(read_sources)
 
     def stats(self) -> dict:
         (posts, undated, first, last, internal, chunks, generation, meta), = self._all("""

@@ -9,6 +9,7 @@ several indexes in one database, give each its own schema (`?options=-csearch_pa
     blogqa_chunks      chunk text + the post fields filters need (denormalised) + embedding vector
     blogqa_postings    (token, chunk_id) -> tf, dl: the kiwi tokens of every chunk, for BM25 in SQL
     blogqa_terms       token -> df (number of chunks containing it), kept up to date by the writer
+    blogqa_sources     one row per ingested source: how to revisit it (`blogqa sync`), a URL's crawl state
 
 The vector column gets its dimension (and its HNSW index) when the first ingest says which embedder
 the index uses, see `set_dimension`.
@@ -74,6 +75,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     """),
     (2, "post summary", """
         ALTER TABLE blogqa_posts ADD COLUMN summary text;
+    """),
+    (3, "sources", """
+        CREATE TABLE blogqa_sources (
+            location text COLLATE "C" PRIMARY KEY,
+            kind text NOT NULL,
+            fmt text,
+            visibility text,
+            base_url text,
+            max_pages integer,
+            state jsonb);
     """),
 ]
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..errors import IndexError_
 from ..models import Chunk, Post
+from .source_record import SourceRecord
 
 MAX_TOKEN_CHARS = 200     # longer tokens are cut (B-tree entries have a size limit)
 FLUSH_CHUNKS = 1000       # the writer sends buffered chunks in batches of about this many
@@ -16,6 +17,13 @@ FLUSH_CHUNKS = 1000       # the writer sends buffered chunks in batches of about
 def vec_text(v: np.ndarray) -> str:
     """pgvector's text form; str() of a float32 is its shortest exact repr, so values round-trip."""
     return "[" + ",".join(map(str, np.asarray(v, dtype=np.float32).reshape(-1))) + "]"
+
+
+def read_sources(conn) -> list[SourceRecord]:
+    """Every source record, on a connection of the writer's transaction or a reader's."""
+    rows = conn.execute("SELECT kind, location, fmt, visibility, base_url, max_pages, state FROM blogqa_sources "
+                        "ORDER BY location").fetchall()
+    return [SourceRecord(*row) for row in rows]
 
 
 def token_key(t: str) -> str:
@@ -90,6 +98,25 @@ class PgWriter:
         self.flush()
         self._forget_chunks(list(post_ids))
         self.conn.execute("DELETE FROM blogqa_posts WHERE id = ANY(%s::text[])", (list(post_ids),))
+        self.changed = True
+
+    def sources(self) -> list[SourceRecord]:
+        return read_sources(self.conn)
+
+    def record_source(self, record: SourceRecord) -> None:
+        """Add or replace the record of `record.location`; an identical record changes nothing."""
+        from psycopg.types.json import Jsonb
+
+        if record.same_as(next((r for r in self.sources() if r.location == record.location), None)):
+            return
+        self.conn.execute("""
+            INSERT INTO blogqa_sources (location, kind, fmt, visibility, base_url, max_pages, state)
+            VALUES (%s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (location) DO UPDATE SET kind = EXCLUDED.kind, fmt = EXCLUDED.fmt,
+                visibility = EXCLUDED.visibility, base_url = EXCLUDED.base_url, max_pages = EXCLUDED.max_pages,
+                state = EXCLUDED.state""",
+            (record.location, record.kind, record.fmt, record.visibility, record.base_url, record.max_pages,
+             Jsonb(record.state) if record.state is not None else None))
         self.changed = True
 
     def _forget_chunks(self, post_ids: list[str]) -> None:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from ..models import Post
+from .source_record import SourceRecord
 
 
 def m001_create_tables(db: sqlite3.Connection) -> None:
@@ -28,7 +29,15 @@ def m002_post_summary(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE posts ADD COLUMN summary TEXT")
 
 
-MIGRATIONS = [m001_create_tables, m002_post_summary]
+def m003_sources(db: sqlite3.Connection) -> None:
+    """What each source was ingested with (blogqa sync revisits them); `state` is JSON."""
+    db.execute("""
+        CREATE TABLE IF NOT EXISTS sources (
+            location TEXT PRIMARY KEY, kind TEXT NOT NULL, fmt TEXT, visibility TEXT, base_url TEXT,
+            max_pages INTEGER, state TEXT)""")
+
+
+MIGRATIONS = [m001_create_tables, m002_post_summary, m003_sources]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -67,6 +76,24 @@ def row_to_post(row: tuple, with_body: bool = True) -> Post:
     return Post(id=pid, title=title, body=body if with_body else "", date=_date(date),
                 updated=_date(updated), url=url, source_path=source_path, tags=json.loads(tags),
                 author=author, visibility=visibility, summary=summary)
+
+
+SOURCE_COLUMNS = "kind, location, fmt, visibility, base_url, max_pages, state"
+INSERT_SOURCE = f"INSERT OR REPLACE INTO sources ({SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def read_sources(db: sqlite3.Connection) -> list[SourceRecord]:
+    """The source records of this (possibly older, read-only) database; none before m003."""
+    if db.execute("PRAGMA user_version").fetchone()[0] < 3:
+        return []
+    rows = db.execute(f"SELECT {SOURCE_COLUMNS} FROM sources ORDER BY location").fetchall()
+    return [SourceRecord(kind, location, fmt, visibility, base_url, max_pages, json.loads(state) if state else None)
+            for kind, location, fmt, visibility, base_url, max_pages, state in rows]
+
+
+def source_to_row(record: SourceRecord) -> tuple:
+    state = json.dumps(record.state, ensure_ascii=False) if record.state is not None else None
+    return (record.kind, record.location, record.fmt, record.visibility, record.base_url, record.max_pages, state)
 
 
 def _iso(d: dt.date | None) -> str | None:
