@@ -1,4 +1,4 @@
-"""`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH]`
+"""`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH] [--keep-days N]`
 plus connection limits: `--limit-concurrency`, `--timeout-keep-alive`, `--timeout-header`,
 `--timeout-body` (docs/server.md: put a reverse proxy in front of it on the internet).
 
@@ -34,8 +34,10 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=port_number, default=8000, help="port, 1-65535 (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--events", help="events database (default: events.sqlite beside the index folder; "
-                                    "required for a postgresql:// index unless the config names one)")
+    p.add_argument("--events", help="events database: a SQLite file or a postgresql:// URI (default: events.sqlite "
+                                    "beside the index folder; for a postgresql:// index, that database)")
+    p.add_argument("--keep-days", type=int, metavar="N",
+                   help="remove events older than N days at start-up and then daily (default: keep them all)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--limit-concurrency", type=int, default=LIMIT_CONCURRENCY, metavar="N",
                    help=f"open connections (or requests in progress) per worker before new requests get 503 "
@@ -75,6 +77,8 @@ def cmd_serve(args) -> int:
         raise UsageError("--workers must be at least 1")
     if args.limit_concurrency < 1:
         raise UsageError("--limit-concurrency must be at least 1")
+    if args.keep_days is not None and args.keep_days < 1:
+        raise UsageError(f"--keep-days must be at least 1 (got {args.keep_days})")
     for name in ("timeout_keep_alive", "timeout_header", "timeout_body"):
         if not getattr(args, name) > 0:
             raise UsageError(f"--{name.replace('_', '-')} must be more than 0 seconds")
@@ -89,6 +93,12 @@ def cmd_serve(args) -> int:
               "(set BLOGQA_API_KEYS to open them to the network)")
     # Open everything once in this process, so a bad index or events path fails with exit 2 here.
     app = create_app(settings.index, settings, args.events, warm=args.workers == 1)
+    if args.keep_days is not None:  # this process purges for all workers: now, then daily
+        from ..events.retention import Retention
+
+        removed = Retention(app.state.service.events, args.keep_days).start()
+        print(f"blogqa: events older than {args.keep_days} days removed: "
+              + ", ".join(f"{n} {table}" for table, n in removed.items()), flush=True)
     common = {"host": args.host, "port": args.port, "log_level": args.log_level,
               "proxy_headers": True, "forwarded_allow_ips": proxies,
               **connection_options(args)}

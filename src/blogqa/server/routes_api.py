@@ -108,7 +108,8 @@ def feedback(request: Request, body: FeedbackRequest):
     svc = service(request)
     if svc.events.answer_surface(body.answer_id) is None:
         raise HTTPException(404, "unknown answer_id")
-    feedback_id = svc.events.log_feedback(body.answer_id, body.helpful, body.comment, surface="api")
+    feedback_id = svc.events.log_feedback(body.answer_id, body.helpful, body.comment, surface="api",
+                                          reason=body.reason)
     return {"ok": True, "id": feedback_id}
 
 
@@ -116,7 +117,7 @@ def feedback(request: Request, body: FeedbackRequest):
 def handover(request: Request, body: HandoverRequest, background: BackgroundTasks):
     svc = service(request)
     record = svc.events.add_handover(contact=body.contact, question=body.question, name=body.name,
-                                     answer_id=body.answer_id, surface="api")
+                                     answer_id=body.answer_id, surface="api", reason=body.reason)
     if svc.settings.server.handover_webhook:
         background.add_task(deliver_handover, svc.events, svc.settings.server.handover_webhook, record)
     return {"ok": True, "id": record["id"], "status": record["status"]}

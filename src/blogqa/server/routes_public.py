@@ -22,7 +22,7 @@ def healthz(request: Request):
 @router.post("/api/public/ask", summary="Answer from public posts only")
 def public_ask(request: Request, body: PublicAskRequest):
     svc = service(request)
-    asked = svc.ask(body.question, surface="public", public=True)
+    asked = svc.ask(body.question, surface="public", public=True, conversation_id=body.conversation_id)
     return svc.answer_json(asked, base_url(request), public=True)
 
 
@@ -31,7 +31,7 @@ def public_feedback(request: Request, body: FeedbackRequest):
     svc = service(request)
     if svc.events.answer_surface(body.answer_id) != "public":
         raise HTTPException(404, "unknown answer_id")
-    svc.events.log_feedback(body.answer_id, body.helpful, body.comment, surface="public")
+    svc.events.log_feedback(body.answer_id, body.helpful, body.comment, surface="public", reason=body.reason)
     return {"ok": True}
 
 
@@ -40,7 +40,7 @@ def public_handover(request: Request, body: HandoverRequest, background: Backgro
     svc = service(request)
     answer_id = body.answer_id if body.answer_id and svc.events.answer_surface(body.answer_id) == "public" else None
     record = svc.events.add_handover(contact=body.contact, question=body.question, name=body.name,
-                                     answer_id=answer_id, surface="public")
+                                     answer_id=answer_id, surface="public", reason=body.reason)
     if svc.settings.server.handover_webhook:
         background.add_task(deliver_handover, svc.events, svc.settings.server.handover_webhook, record)
     return {"ok": True, "id": record["id"]}

@@ -10,11 +10,14 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..events import FEEDBACK_REASONS, HANDOVER_REASONS
+
 Mode = Literal["bm25", "dense", "hybrid"]
 # a row id in a URL: SQLite integers are signed 64-bit, so a larger one is a 422, not an OverflowError
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 EMAIL_ONLY = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class AskRequest(BaseModel):
@@ -38,12 +41,22 @@ class AssistRequest(BaseModel):
 
 class PublicAskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2_000)
+    conversation_id: str | None = Field(None, description="the widget's session (1-64 of A-Z a-z 0-9 _ -); "
+                                                       "none: the question is its own conversation")
+
+    @field_validator("conversation_id")
+    @classmethod
+    def _conversation_id(cls, value: str | None) -> str | None:
+        if value is not None and not CONVERSATION_ID.match(value):
+            raise ValueError("use 1 to 64 letters A-Z a-z, digits, '_' or '-'")
+        return value
 
 
 class FeedbackRequest(BaseModel):
     answer_id: str = Field(min_length=1, max_length=64)
     helpful: bool
     comment: str | None = Field(None, max_length=2_000)
+    reason: Literal[FEEDBACK_REASONS] | None = Field(None, description="why an answer did not help")
 
 
 class HandoverRequest(BaseModel):
@@ -51,6 +64,7 @@ class HandoverRequest(BaseModel):
     question: str = Field(min_length=1, max_length=4_000)
     name: str | None = Field(None, max_length=100)
     answer_id: str | None = Field(None, max_length=64)
+    reason: Literal[HANDOVER_REASONS] | None = Field(None, description="why the customer wants a person")
 
     @field_validator("contact")
     @classmethod
