@@ -3,7 +3,8 @@ are, so nothing is re-embedded or re-tokenised.
 
     report = migrate_index("./idx", "postgresql://user@host/db")
 
-The copy is one writer transaction: readers of the target see all of it or none of it. Posts whose
+The copy is one writer transaction: readers of the target see all of it or none of it. The
+folder's source records (what `blogqa sync` revisits) are copied with the posts. Posts whose
 content hash and source already match in the target are skipped, so running it again is cheap;
 `replace=True` also removes target posts the folder does not have. Chunk ids are kept when the
 target starts empty (log lines and feedback that mention chunk ids stay meaningful).
@@ -85,6 +86,8 @@ def migrate_index(source: str, target: str, replace: bool = False, progress: boo
                 gone = sorted(set(known) - seen)
                 w.delete(gone)
                 report.deleted = len(gone)
+            for record in src.sources():  # so `blogqa sync` works on the copy too
+                w.record_source(record)
     finally:
         src.close()
         dst.close()
