@@ -41,3 +41,26 @@ def test_quit_ends_the_chat_and_questions_still_work(index_dir, quit_command):
     assert [t["question"] for t in turns] == [QUESTION]  # one answer: not /help, /nope, nor after quit
     assert "8분" in turns[0]["answer"]
     assert "/reset" in done.stderr and "unknown command /nope" in done.stderr  # --json: stdout is only JSON
+
+
+def test_sources_repeats_the_last_answers_sources(index_dir):
+    done = chat(index_dir, ["/sources", QUESTION, "/sources"], "--no-stream")
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "(no answer yet: ask a question first)"
+    blank = lines.index("")  # the answer ends with a blank line; /sources prints after it
+    answer, repeated = lines[1:blank], lines[blank + 1:]
+    assert "8분" in answer[0]
+    cited = [line for line in answer if line.startswith("[1] ")]
+    assert len(cited) == 1 and "deploy-automation" in cited[0]
+    assert repeated[0] == cited[0]  # the same source line, with its link
+    assert not any("8분" in line for line in repeated)  # the sources, not the answer again
+
+
+def test_sources_after_an_abstention_says_no_posts(index_dir):
+    done = chat(index_dir, ["회사 주차장은 몇 층에 있나요?", "/sources"], "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    (turn,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert turn["abstained"] is True
+    expected = "(the last answer used no posts)" if not turn["related"] else "관련 글 / Related posts:"
+    assert expected in done.stderr  # --json: what commands print goes to stderr

@@ -15,6 +15,7 @@ from .core import MODES, add_llm_args, apply_llm_args, llm_choice
 COMMANDS = {
     "/help": "show these commands",
     "/reset": "forget the conversation and start over",
+    "/sources": "the last answer's sources again, with their links and related posts",
     "/quit": "leave (also /exit, or Ctrl-D)",
 }
 QUIT = ("/quit", "/exit")
@@ -40,6 +41,7 @@ def cmd_chat(args) -> int:
     chat = Conversation(idx, llm=llm_choice(args), tone=args.tone, k=args.k, mode=args.mode,
                         visibility="public" if args.public else None)
     interactive = sys.stdin.isatty() and not args.json
+    last = None  # the last answer, for /sources
     if interactive:
         print("blogqa chat — /help for the commands, /quit or Ctrl-D to leave", file=sys.stderr)
     while True:
@@ -53,15 +55,15 @@ def cmd_chat(args) -> int:
         if not question:
             continue
         if question.startswith("/"):
-            if _command(question, chat, args):
+            if _command(question, chat, args, last):
                 break
             continue
-        _turn(chat, question, args)
+        last = _turn(chat, question, args)
     return 0
 
 
-def _command(line: str, chat, args) -> bool:
-    """Run one `/command` line; True when the chat should end."""
+def _command(line: str, chat, args, last) -> bool:
+    """Run one `/command` line (`last`: the last answer or None); True when the chat should end."""
     name = line.split()[0].lower()
     out = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the answers
     if name in QUIT:
@@ -69,16 +71,25 @@ def _command(line: str, chat, args) -> bool:
     if name == "/reset":
         chat.reset()
         print("(conversation reset)", file=out)
+    elif name == "/sources":
+        if last is None:
+            print("(no answer yet: ask a question first)", file=out)
+        elif not last.sources and not last.related:
+            print("(the last answer used no posts)", file=out)
+        else:
+            for line in source_lines(last, related=True):
+                print(line, file=out)
     elif name == "/help":
         for command, what in COMMANDS.items():
-            print(f"{command:<8} {what}", file=out)
+            print(f"{command:<9} {what}", file=out)
         print("anything else is a question; a follow-up may refer to the answer before", file=out)
     else:
         print(f"unknown command {name}: /help lists the commands (a question cannot start with /)", file=out)
     return False
 
 
-def _turn(chat, question: str, args) -> None:
+def _turn(chat, question: str, args):
+    """Ask one question, print the answer; return the Answer."""
     rewritten = question
     answer = None
     streamed: list[str] = []
@@ -99,16 +110,27 @@ def _turn(chat, question: str, args) -> None:
         out["question"] = question
         out["rewritten"] = rewritten
         print_json(out)
-        return
+        return answer
     if not stream:
         print(answer.text)
     else:
         print()
         if answer.text.strip() != "".join(streamed).strip():
             print("\n" + answer.text)
-    for s in answer.sources:
-        print(f"[{s.n}] {s.title} ({s.date or 'date unknown'}) {s.url or s.source_path or s.post_id}")
+    for line in source_lines(answer):
+        print(line)
     for note in answer.notes:
         if not note.startswith("searched for:"):
             print(f"({note})")
     print()
+    return answer
+
+
+def source_lines(answer, related: bool = False) -> list[str]:
+    """`[1] Title (2024-05-08) https://...` per source; with `related`, the related posts after them."""
+    lines = [f"[{s.n}] {s.title} ({s.date or 'date unknown'}) {s.url or s.source_path or s.post_id}"
+             for s in answer.sources]
+    if related and answer.related:
+        lines.append("관련 글 / Related posts:")
+        lines += [f"- {r.title} ({r.date or 'date unknown'}) {r.url or r.post_id}" for r in answer.related]
+    return lines
