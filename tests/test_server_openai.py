@@ -95,3 +95,17 @@ def test_stream_last_chunk_carries_answer_id_abstained_and_sources(client, model
     assert (extra["sources"] == []) is abstained
     if not abstained:
         assert extra["sources"][0]["title"] == "결제 링크 기능 출시" and extra["sources"][0]["link"]
+
+
+def test_stream_with_usage_last_chunk_still_carries_the_fields(client):
+    # with include_usage the last chunk is the usage one (no choices): it carries the fields too
+    chunks = list(client.chat.completions.create(model="blogqa", stream=True, stream_options={"include_usage": True},
+                                                 messages=[{"role": "user", "content": QUESTION}]))
+    last, finish = chunks[-1], chunks[-2]
+    assert last.choices == [] and last.usage.completion_tokens > 0
+    assert finish.choices[0].finish_reason == "stop"
+    for chunk in (finish, last):
+        extra = chunk.model_extra
+        assert extra["abstained"] is False and last.id == f"chatcmpl-{extra['answer_id']}"
+        assert extra["sources"][0]["title"] == "결제 링크 기능 출시"
+    assert all("abstained" not in (c.model_extra or {}) for c in chunks[:-2])

@@ -100,6 +100,7 @@ def _stream(svc: Service, model: str, question: str, base: str, public: bool, kw
 
     yield chunk({"role": "assistant", "content": ""})
     sent = []
+    fields: dict = {}  # blogqa's fields, on the finishing chunk and on the usage chunk after it
     try:
         if public:
             # the public guard needs the whole answer before a word of it is shown
@@ -117,7 +118,8 @@ def _stream(svc: Service, model: str, question: str, base: str, public: bool, kw
                 if tail:
                     sent.append(tail)
                     yield chunk({"content": tail})
-                yield chunk({}, "stop", **_blogqa_fields(answer_id, answer, base, public))
+                fields = _blogqa_fields(answer_id, answer, base, public)
+                yield chunk({}, "stop", **fields)
     except BlogqaError as err:
         yield sse(None, {"error": {"message": str(err), "type": "server_error", "code": 502}})
     except Exception:
@@ -126,8 +128,9 @@ def _stream(svc: Service, model: str, question: str, base: str, public: bool, kw
     if include_usage:
         completion = _tokens("".join(sent))
         prompt = _tokens(question)
+        # with include_usage this is the last chunk, so it carries blogqa's fields too (docs/server.md)
         yield sse(None, {"id": f"chatcmpl-{answer_id}", "object": "chat.completion.chunk", "created": created,
                          "model": model, "choices": [],
                          "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                                   "total_tokens": prompt + completion}})
+                                   "total_tokens": prompt + completion}, **fields})
     yield sse(None, "[DONE]")
