@@ -20,6 +20,7 @@ import httpx
 from protego import Protego
 
 from .. import __version__
+from ..sources.feed import _Watchdog  # one home for "a whole fetch within N seconds"
 from ..sources.report import LoadReport
 
 USER_AGENT = f"blogqa/{__version__} (+https://github.com/blogqa)"
@@ -76,12 +77,13 @@ class Fetcher:
     """One crawl's HTTP client. `hosts` are the host names it may fetch (the blog's own host
     plus the platform's extra hosts); anything else is refused with a warning."""
 
-    def __init__(self, hosts: set[str], report: LoadReport, *, timeout: float = 10.0,
+    def __init__(self, hosts: set[str], report: LoadReport, *, timeout: float = 10.0, deadline: float = 120.0,
                  max_retry_wait: float = MAX_RETRY_WAIT, retries: int = RETRIES,
                  max_crawl_delay: float = MAX_CRAWL_DELAY):
         self.hosts = {h.lower() for h in hosts}
         self.report = report
         self.timeout = timeout
+        self.deadline = deadline  # a whole response, however slowly its bytes come
         self.max_retry_wait = max_retry_wait
         self.retries = retries
         self.max_crawl_delay = max_crawl_delay
@@ -92,6 +94,7 @@ class Fetcher:
             limits=httpx.Limits(max_connections=4 * PER_HOST, max_keepalive_connections=PER_HOST * 2))
         self._lock = threading.Lock()
         self._robots: dict[str, Protego | None] = {}
+        self._robots_errors: dict[str, str] = {}  # origin -> why its robots.txt could not be read
         self._robots_locks: dict[str, threading.RLock] = {}
         self._fetching_robots: set[str] = set()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
@@ -110,7 +113,15 @@ class Fetcher:
 
     def allowed(self, url: str) -> bool:
         robots = self.robots(url)
-        return robots is None or robots.can_fetch(url, ROBOTS_AGENT)
+        if robots is None:
+            return origin_of(url) not in self._robots_errors
+        return robots.can_fetch(url, ROBOTS_AGENT)
+
+    def robots_error(self, url: str) -> str | None:
+        """Why the robots.txt of `url`'s origin could not be read (network error, timeout, 5xx),
+        which means everything there is disallowed (RFC 9309 2.3.1.4); None when it was read or is absent."""
+        self.robots(url)
+        return self._robots_errors.get(origin_of(url))
 
     def robots(self, url: str) -> Protego | None:
         """The parsed robots.txt of `url`'s origin (fetched once); None when it has none."""
@@ -126,10 +137,16 @@ class Fetcher:
                 return None
             self._fetching_robots.add(origin)
             try:
-                page = self._fetch(f"{origin}/robots.txt", limit=PAGE_LIMIT, quiet_status=True)
+                page = self._fetch(f"{origin}/robots.txt", limit=PAGE_LIMIT, robots=True)
             finally:
                 self._fetching_robots.discard(origin)
-            robots = Protego.parse(page.text) if page is not None and page.status == 200 else None
+            robots = None
+            if page is None:  # redirected off the host: as if there were none
+                pass
+            elif isinstance(page, str) or page.status >= 500:  # unreachable: everything disallowed
+                self._robots_errors[origin] = page if isinstance(page, str) else f"robots.txt answered HTTP {page.status}"
+            elif page.status == 200:
+                robots = Protego.parse(page.text)
             with self._lock:
                 self._robots[origin] = robots
             return robots
@@ -153,7 +170,9 @@ class Fetcher:
         if host_of(url) not in self.hosts:
             return self._fail(url, f"host {host_of(url)!r} is not the blog's own host, not fetched")
         if not self.allowed(url):
-            return self._fail(url, "disallowed by robots.txt, not fetched")
+            error = self._robots_errors.get(origin_of(url))
+            return self._fail(url, f"robots.txt not readable ({error}), not fetched" if error
+                              else "disallowed by robots.txt, not fetched")
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -161,13 +180,15 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         return self._fetch(url, limit=limit, headers=headers, quiet_status=quiet_status)
 
-    def _fetch(self, url: str, *, limit: int, headers: dict | None = None,
-               quiet_status: bool = False) -> Page | None:
+    def _fetch(self, url: str, *, limit: int, headers: dict | None = None, quiet_status: bool = False,
+               robots: bool = False) -> Page | str | None:
+        """Follow redirects; a robots.txt fetch (`robots`) returns its failure as a str, any
+        status as a Page, and warns only about what is not a plain network failure."""
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             page = self._with_retries(current, limit, headers or {})
             if isinstance(page, str):
-                return self._fail(url, page)
+                return page if robots else self._fail(url, page)
             if page.status in (301, 302, 303, 307, 308) and page.headers.get("location"):
                 target = urljoin(current, page.headers["location"])
                 if urlsplit(target).scheme not in ("http", "https"):
@@ -178,9 +199,7 @@ class Fetcher:
                     return self._fail(url, f"redirect to {target} disallowed by robots.txt")
                 current = target
                 continue
-            if page.status in (200, 203, 304) or (quiet_status and page.status in (404, 410)):
-                return page
-            if quiet_status and current.endswith("/robots.txt"):
+            if page.status in (200, 203, 304) or (quiet_status and page.status in (404, 410)) or robots:
                 return page
             return self._fail(url, f"HTTP {page.status}")
         return self._fail(url, f"more than {MAX_REDIRECTS} redirects")
@@ -213,22 +232,30 @@ class Fetcher:
             slot = self._slots.setdefault(host, threading.BoundedSemaphore(PER_HOST))
         with slot:
             self._wait_turn(host, url)
+            watchdog = _Watchdog(self.deadline)
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
+                with self._client.stream("GET", url, headers=headers,
+                                         extensions={"trace": watchdog.trace}) as response:
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > limit and response.status_code < 300:
                         return f"larger than {limit // 2**20} MB ({int(declared) // 2**20} MB), not read"
                     chunks, size = [], 0
                     for chunk in response.iter_bytes():
+                        if watchdog.expired:
+                            return f"not fetched within {self.deadline:g} s"
                         size += len(chunk)
                         if size > limit:
                             return f"larger than {limit // 2**20} MB, not read further"
                         chunks.append(chunk)
                     return Page(str(response.url), response.status_code, response.headers, b"".join(chunks))
-            except httpx.TimeoutException:
-                return f"timed out after {self.timeout:g} s"
             except httpx.HTTPError as err:
+                if watchdog.expired:
+                    return f"not fetched within {self.deadline:g} s"
+                if isinstance(err, httpx.TimeoutException):
+                    return f"timed out after {self.timeout:g} s"
                 return f"{type(err).__name__}: {err}".splitlines()[0]
+            finally:
+                watchdog.cancel()
 
     def _wait_turn(self, host: str, url: str) -> None:
         """Crawl-delay: requests to a host start at least that many seconds apart."""
