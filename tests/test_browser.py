@@ -202,6 +202,8 @@ def test_widget(page, live):
     href = link.get_attribute("href")
     shot(page, "widget")
     answer.locator("button.unhelpful").click()
+    answer.locator("form.reasons .chip[data-reason='incomplete']").click()  # why it did not help, then the form
+    answer.locator("form.reasons .reason-submit").click()
     form = answer.locator("form.handover")
     form.locator(".contact").fill("customer@shop.example")
     shot(page, "widget-handover")

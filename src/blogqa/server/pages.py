@@ -6,6 +6,7 @@ field with `html.escape`; the static pages' scripts write data with `textContent
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
@@ -79,17 +80,34 @@ def post_page(request: Request, post_id: str):
     post = service(request).index.store.get_post(post_id)
     if post is None:
         raise HTTPException(404, "no such post")
-    return HTMLResponse(render_post(post, back="/", back_text="← 검색 / Search"), headers=PAGE_HEADERS)
+    return HTMLResponse(render_post(post, internal=True), headers=PAGE_HEADERS)
 
 
 @router.get("/widget/posts/{post_id:path}")
 def public_post_page(request: Request, post_id: str):
     post = public_post_or_404(request, post_id)
-    return HTMLResponse(render_post(post, back=None, back_text=""), headers=PAGE_HEADERS)
+    return HTMLResponse(render_post(post, internal=False), headers=PAGE_HEADERS)
 
 
-def render_post(post, back: str | None, back_text: str) -> str:
-    """The post as escaped HTML: `## Heading` lines become <h2>, ``` fences <pre>, the rest <p>."""
+# The internal pages' header (as in search.html / assist.html); i18n.js translates it and runs the toggle.
+INTERNAL_NAV = ('<a class="brand" href="/">blogqa</a><nav>'
+                '<a href="/" data-i18n="post.back">← 검색</a>'
+                '<a href="/assist" data-i18n="nav.assist">상담 도우미</a>'
+                '<a href="/widget" data-i18n="nav.widget">고객 위젯</a>'
+                '<a href="/insights" data-i18n="nav.insights">인사이트</a>'
+                '<a href="/docs" data-i18n="nav.docs">API 문서</a></nav>')
+LANG_TOGGLE = '<button type="button" id="lang-toggle" class="lang" data-i18n="lang.toggle">English</button>'
+
+
+def content_lang(*texts: str) -> str:
+    """"ko" when the post is written in Hangul, else "en" (the article keeps its own language
+    whichever language the page's labels are in)."""
+    return "ko" if any(re.search(r"[\uac00-\ud7a3]", t or "") for t in texts) else "en"
+
+
+def render_post(post, internal: bool) -> str:
+    """The post as escaped HTML: `## Heading` lines become <h2>, ``` fences <pre>, the rest <p>.
+    Internal post pages get the internal header; public ones (customers') only the language toggle."""
     e = html.escape
     parts, code, in_code = [], [], False
     for block in post.body.split("\n"):
@@ -109,11 +127,14 @@ def render_post(post, back: str | None, back_text: str) -> str:
         parts.append(f"<pre><code>{e(chr(10).join(code))}</code></pre>")
     meta = " · ".join(x for x in [post.date and post.date.isoformat(), post.author and e(post.author)] if x)
     tags = "".join(f'<span class="tag">{e(t)}</span>' for t in post.tags)
-    badge = '<span class="badge internal">사내 전용 · internal</span>' if post.visibility != "public" else ""
-    nav = f'<nav><a href="{e(back)}">{e(back_text)}</a></nav>' if back else ""
+    badge = ('<span class="badge internal" data-i18n="badge.internal">사내 전용</span>'
+             if post.visibility != "public" else "")
+    header = f'<header class="top">{INTERNAL_NAV if internal else "<span class=spacer></span>"}{LANG_TOGGLE}</header>'
     return (f'<!doctype html><html lang="ko"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{e(post.title)}</title><link rel="stylesheet" href="/static/app.css"></head>'
-            f'<body class="post-page">{nav}<article><h1>{e(post.title)}</h1>'
-            f'<p class="meta">{meta} {badge}</p><p class="tags">{tags}</p>{"".join(parts)}</article></body></html>')
+            f'<title>{e(post.title)}</title><link rel="icon" href="/favicon.ico">'
+            f'<link rel="stylesheet" href="/static/app.css"><script src="/static/i18n.js" defer></script></head>'
+            f'<body class="post-page">{header}<main><article lang="{content_lang(post.title, post.body)}">'
+            f'<h1>{e(post.title)}</h1><p class="meta">{meta} {badge}</p><p class="tags">{tags}</p>{"".join(parts)}'
+            f'</article></main></body></html>')
 

@@ -18,7 +18,7 @@ from ..config import Settings
 from ..errors import BlogqaError
 from ..models import Answer, Hit
 from ..events import EventStore, redact
-from .text import highlight_terms, snippet
+from .text import highlight_terms, snippet, snippet_parts
 
 log = logging.getLogger("blogqa.server")
 
@@ -127,12 +127,14 @@ class Service:
             log.exception("could not log search")
         return result
 
-    def terms(self, query: str) -> list[str]:
+    def tokenizer(self):
         try:
-            tokenizer = self.index.tokenizer
+            return self.index.tokenizer
         except Exception:
-            tokenizer = None
-        return highlight_terms(query, tokenizer)
+            return None
+
+    def terms(self, query: str) -> list[str]:
+        return highlight_terms(query, self.tokenizer())
 
     # ---- JSON shapes -------------------------------------------------------------------------
     def answer_json(self, asked: Asked, base_url: str, public: bool = False, public_links: bool = False) -> dict:
@@ -163,6 +165,7 @@ class Service:
         item["visibility"] = hit.post.visibility
         item["link"] = post_link(base_url, hit.post.id, hit.post.url, public_links and hit.post.visibility == "public")
         item["snippet"] = snippet(hit.text, terms)
+        item["snippet_parts"] = snippet_parts(item["snippet"], terms, self.tokenizer())  # marks on whole words
         return item
 
 

@@ -2,7 +2,7 @@
    -> an editable draft reply with the sources; plus the customers' hand-over requests. */
 (function () {
   "use strict";
-  var ui, t;
+  var ui, t, i18n;
 
   function $(id) { return document.getElementById(id); }
 
@@ -64,10 +64,10 @@
       $("draft-feedback").textContent = "";
       $("draft-feedback").appendChild(ui.feedbackBar(answer.answer_id));
       $("draft-section").hidden = false;
-      $("copy-status").textContent = "";
+      i18n.plain($("copy-status"), "");
     } catch (e) {
       $("error").hidden = false;
-      $("error").textContent = t("error.generic") + e.message;
+      i18n.label($("error"), "error.message", { message: e.message });
     } finally {
       $("draft-button").disabled = false;
     }
@@ -81,7 +81,7 @@
       $("draft").select();
       document.execCommand("copy");
     }
-    $("copy-status").textContent = t("assist.copied");
+    i18n.label($("copy-status"), "assist.copied");
   }
 
   async function loadHandovers() {
@@ -91,28 +91,32 @@
       rows.textContent = "";
       data.handovers.forEach(function (h) {
         var next = h.status === "open" ? "closed" : "open";
-        var button = ui.el("button", { type: "button", className: "link",
-          text: t(h.status === "open" ? "handovers.close" : "handovers.reopen"), onclick: function () {
+        var button = i18n.label(ui.el("button", { type: "button", className: "link", onclick: function () {
             ui.api("/api/handovers/" + h.id + "/status", { status: next }).then(loadHandovers);
-          } });
+          } }), h.status === "open" ? "handovers.close" : "handovers.reopen");
+        var reason = ui.el("td", { className: "reason" });
+        if (h.reason) { i18n.label(reason, "handover." + h.reason); }
         rows.appendChild(ui.el("tr", { className: "status-" + h.status }, [
           ui.el("td", { text: (h.at || "").replace("T", " ").slice(0, 16) }),
           ui.el("td", { text: h.contact }),
           ui.el("td", { className: "question", text: h.question }),
-          ui.el("td", { text: h.status }),
+          reason,
+          i18n.label(ui.el("td", { className: "status" }), "handovers." + h.status),
           ui.el("td", {}, [button])
         ]));
       });
       $("handovers-empty").hidden = data.handovers.length > 0;
+      i18n.label($("handovers-empty"), "handovers.empty");
     } catch (e) {
       $("handovers-empty").hidden = false;
-      $("handovers-empty").textContent = t("error.generic") + e.message;
+      i18n.label($("handovers-empty"), "error.message", { message: e.message });
     }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     ui = window.blogqaUI;
-    t = window.blogqaI18n.t;
+    i18n = window.blogqaI18n;
+    t = i18n.t;
     $("assist-form").addEventListener("submit", draft);
     $("copy-button").addEventListener("click", copyDraft);
     $("handovers-refresh").addEventListener("click", loadHandovers);

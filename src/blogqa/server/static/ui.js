@@ -110,39 +110,78 @@
     });
   }
 
-  /* A snippet with the highlight terms wrapped in <mark> (built node by node). */
-  function highlighted(text, terms) {
+  /* A snippet from the server's parts ({text, mark}): marks cover whole words, as the index's
+     tokenizer reads them (the server decides, so "스포카" is never marked as "스포"). */
+  function highlighted(parts, text) {
     var span = el("span", { className: "snippet" });
-    var words = (terms || []).filter(function (w) { return w.length > 1; })
-      .map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    if (!words.length) { span.textContent = text; return span; }
-    var re = new RegExp("(" + words.join("|") + ")", "gi"), last = 0, m;
-    while ((m = re.exec(text)) !== null) {
-      if (m[0] === "") { re.lastIndex++; continue; }
-      span.appendChild(document.createTextNode(text.slice(last, m.index)));
-      span.appendChild(el("mark", { text: m[0] }));
-      last = re.lastIndex;
-    }
-    span.appendChild(document.createTextNode(text.slice(last)));
+    if (!parts || !parts.length) { span.textContent = text || ""; return span; }
+    parts.forEach(function (part) {
+      span.appendChild(part.mark ? el("mark", { text: part.text }) : document.createTextNode(part.text));
+    });
     return span;
   }
 
+  var REASONS = ["wrong", "outdated", "incomplete", "not_answered"];
+
+  /* "Was this helpful? Yes / No"; No opens a reason choice and an optional comment, sent
+     together as one feedback ({helpful: false, reason, comment}). */
   function feedbackBar(answerId, path) {
-    var t = window.blogqaI18n.t;
-    var status = el("span", { className: "feedback-status" });
-    function send(helpful) {
-      return function () {
-        api(path || "/api/feedback", { answer_id: answerId, helpful: helpful })
-          .then(function () { status.textContent = t("answer.thanks"); })
-          .catch(function (e) { status.textContent = t("error.generic") + e.message; });
-      };
+    var i18n = window.blogqaI18n;
+    var status = el("span", { className: "feedback-status", role: "status" });
+    var bar = el("div", { className: "feedback" });
+    var form = el("form", { className: "feedback-reasons" });
+    form.hidden = true;
+    function send(body, buttons) {
+      buttons.forEach(function (b) { b.disabled = true; });
+      return api(path || "/api/feedback", Object.assign({ answer_id: answerId }, body))
+        .then(function () { form.hidden = true; i18n.label(status, "answer.thanks"); })
+        .catch(function (e) {
+          buttons.forEach(function (b) { b.disabled = false; });
+          i18n.label(status, "error.message", { message: e.message });
+        });
     }
-    return el("div", { className: "feedback" }, [
-      el("span", { text: t("answer.helpful") }),
-      el("button", { type: "button", className: "fb-yes", text: t("answer.yes"), onclick: send(true) }),
-      el("button", { type: "button", className: "fb-no", text: t("answer.no"), onclick: send(false) }),
-      status
-    ]);
+    var yes = el("button", { type: "button", className: "fb-yes" });
+    var no = el("button", { type: "button", className: "fb-no", "aria-expanded": "false" });
+    i18n.label(yes, "answer.yes");
+    i18n.label(no, "answer.no");
+    yes.addEventListener("click", function () { send({ helpful: true }, [yes, no]); });
+    no.addEventListener("click", function () {
+      form.hidden = false;
+      no.setAttribute("aria-expanded", "true");
+      var first = form.querySelector("input");
+      if (first) { first.focus(); }
+    });
+    var legend = el("legend");
+    i18n.label(legend, "feedback.why");
+    var choices = el("fieldset", { className: "reasons" }, [legend]);
+    REASONS.forEach(function (reason) {
+      var caption = el("span");
+      i18n.label(caption, "feedback." + reason);
+      choices.appendChild(el("label", { className: "reason" }, [
+        el("input", { type: "radio", name: "reason-" + answerId, value: reason }), caption]));
+    });
+    var comment = el("textarea", { className: "fb-comment", rows: "2", maxlength: "2000",
+                                   "data-i18n-placeholder": "feedback.comment" });
+    comment.placeholder = i18n.t("feedback.comment");
+    comment.setAttribute("aria-label", i18n.t("feedback.comment"));
+    var submit = el("button", { type: "submit", className: "fb-send" });
+    i18n.label(submit, "feedback.send");
+    form.appendChild(choices);
+    form.appendChild(comment);
+    form.appendChild(submit);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var picked = form.querySelector("input[type=radio]:checked");
+      var body = { helpful: false };
+      if (picked) { body.reason = picked.value; }
+      if (comment.value.trim()) { body.comment = comment.value.trim(); }
+      send(body, [yes, no, submit]);
+    });
+    var question = el("span");
+    i18n.label(question, "answer.helpful");
+    bar.appendChild(el("div", { className: "feedback-row" }, [question, yes, no, status]));
+    bar.appendChild(form);
+    return bar;
   }
 
   window.blogqaUI = { el: el, api: api, streamAsk: streamAsk, renderAnswer: renderAnswer,
