@@ -64,7 +64,8 @@ def m002_conversations_origins_reasons(db: sqlite3.Connection) -> None:
         CREATE INDEX handovers_at ON handovers(at);
     """)
     for kind, surface in db.execute("SELECT DISTINCT kind, surface FROM questions").fetchall():
-        db.execute("UPDATE questions SET origin=? WHERE kind=? AND surface=?", (origin_of(kind, surface), kind, surface))
+        db.execute("UPDATE questions SET origin=? WHERE kind=? AND surface=?",
+                   (origin_of(kind, surface), kind, surface))
 
 
 MIGRATIONS = [m001_create_tables, m002_conversations_origins_reasons]
