@@ -43,8 +43,8 @@ def test_folder_of_pdfs_has_no_posts(tmp_path):
     write(tmp_path / "notes" / "b.pdf", b"%PDF-1.4\n" + os.urandom(100))
     with pytest.raises(NoPostsError) as err:
         list(load(tmp_path))
-    assert str(err.value) == (f"{tmp_path}: no posts to ingest "
-                              "(no Markdown/HTML post files, feed entries or JSONL records found)")
+    assert str(err.value) == (f"{tmp_path}: no posts to ingest (PDF is not supported: found 2 PDF files; "
+                              "export the posts as Markdown or HTML, or give the blog's web address or feed)")
 
 
 def test_folder_whose_posts_are_all_unreadable_has_no_posts(tmp_path):
@@ -83,5 +83,7 @@ def test_cli_folder_of_pdfs_is_an_error_and_creates_no_index(tmp_path, capsys):
     assert code == 1 and out == ""
     assert err.splitlines() == [f"warning: {tmp_path / 'pdfs' / 'b.md'}: empty file",
                                 f"blogqa: error: {tmp_path / 'pdfs'}: no posts to ingest "
-                                f"(1 skipped; first: {tmp_path / 'pdfs' / 'b.md'}: empty file)"]
+                                f"(1 skipped; first: {tmp_path / 'pdfs' / 'b.md'}: empty file; PDF is not supported: "
+                                "found 1 PDF file; export the posts as Markdown or HTML, or give the blog's web address "
+                                "or feed)"]
     assert not (location / "CURRENT").exists()

