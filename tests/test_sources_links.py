@@ -171,6 +171,15 @@ def test_config_without_a_usable_address_is_one_warning_and_no_link(tmp_path, co
         "_posts/2020-01-02-b.md": "https://tech.example.kr/2020/01/02/b.html"}
 
 
+def test_odd_config_values_give_no_crash(tmp_path):
+    write(tmp_path / "_config.yml", "url: https://tech.example.kr\npermalink: 5\ntimezone: Mars/Olympus\n"
+          "defaults: [1, {scope: 3, values: {permalink: /d/:title/}}]\ncollections: 3\n")
+    write(tmp_path / "_posts" / "2020-01-01-a.md", post("글", category="[Ops, SRE]", date="2020-01-01 08:00:00 +0900"))
+    write(tmp_path / "_posts" / "2020-01-02-b.md", post("글 2", permalink="/:year/:nosuch/"))
+    assert urls(tmp_path) == {"_posts/2020-01-01-a.md": "https://tech.example.kr/d/a/",
+                              "_posts/2020-01-02-b.md": "https://tech.example.kr/2020/:nosuch/"}
+
+
 def test_base_url_replaces_the_configs_address(jekyll):
     got = urls(jekyll, base_url="https://zuminternet.github.io")
     assert got["_posts/2020-02-14-car-damage.md"] == "https://zuminternet.github.io/data/2020/02/13/car-damage.html"

@@ -90,8 +90,9 @@ class Site:
         slug = str(meta.get("slug") or (date_name.group(2) if date_name else rel.stem))
         when = self._jekyll_time(meta, date_name.group(1) if date_name else None)
         categories = fields.split_tags(meta.get("categories")) if meta.get("categories") else folder_categories
-        if meta.get("category"):
-            categories = categories + [str(meta["category"])]
+        category = meta.get("category")
+        if category:  # Jekyll adds a singular `category` whole, a list item by item
+            categories = categories + ([category] if isinstance(category, str) else fields.split_tags(category))
         values = jekyll_values(slug, str(inner.with_suffix("")), when, categories, collection=collection or "pages")
         template = meta.get("permalink") or self._jekyll_defaults(rel, collection)
         if not template and collection is None:
