@@ -5,7 +5,8 @@ requests, so `HTTP_PROXY=http://127.0.0.1:PORT` lets a crawl fetch http://blog.n
 Layout: `ROOT/<host>/<path>`; "/" and paths ending in "/" serve `index.html`, a folder serves
 its `index.html`, a query string is tried as part of the file name first (`PostView.naver?blogId=a`).
 A file `<file>.headers.json` beside a file gives extra response headers (Content-Type, ETag, ...).
-Requests to 127.0.0.1 serve `default_host`'s folder. In served text, `{{origin}}` becomes the
+Requests to 127.0.0.1 serve `default_host`'s folder, and `aliases` maps other host names to a
+folder (`{"tech.example.com": "site"}`: one fixture, reached by its real name). In served text, `{{origin}}` becomes the
 origin as requested (`http://127.0.0.1:PORT` or `http://blog.naver.com`).
 
     with SiteServer(FIXTURES / "generic-jekyll", default_host="site") as server:
@@ -60,13 +61,14 @@ class Rule:
 
 class SiteServer:
     def __init__(self, root: Path | str | None = None, default_host: str | None = None,
-                 auto_etag: bool = False):
+                 auto_etag: bool = False, aliases: dict[str, str] | None = None):
         self.root = Path(root) if root is not None else None
         if default_host is None and self.root is not None:
             hosts = [p.name for p in self.root.iterdir() if p.is_dir()]
             default_host = hosts[0] if len(hosts) == 1 else None
         self.default_host = default_host
         self.auto_etag = auto_etag
+        self.aliases = aliases or {}
         self.requests: list[Request] = []
         self._rules: dict[tuple[str | None, str], list[Rule]] = {}
         self._lock = threading.Lock()
@@ -114,7 +116,10 @@ class SiteServer:
     def _file(self, host: str, path: str) -> Path | None:
         if self.root is None:
             return None
-        folder = self.root / (self.default_host if host.startswith("127.0.0.1") and self.default_host else host)
+        if host.startswith("127.0.0.1") and self.default_host:
+            folder = self.root / self.default_host
+        else:
+            folder = self.root / self.aliases.get(host, host)
         plain, _, query = path.partition("?")
         plain = unquote(plain)
         names = [plain + "?" + query] if query else []

@@ -49,6 +49,8 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
             if looks_like_post_url(candidate.url, platform) is not False:
                 (on_host if host_of(candidate.url) in fetcher.hosts else elsewhere).append(candidate)
         _from_feed(elsewhere, url, result, report, visibility)
+        # newest first (what --max-pages keeps): the feed's, then sure posts, then the rest
+        on_host.sort(key=lambda c: c.lastmod or "", reverse=True)
         on_host.sort(key=lambda c: (not c.in_feed, looks_like_post_url(c.url, platform) is not True))
         old = previous.pages if previous is not None else {}
         visit = _Visit(fetcher, platform, report, visibility)
@@ -137,10 +139,10 @@ class _Visit:
     def __call__(self, candidate: Candidate, old: PageRecord | None) -> _Outcome:
         body_url = self.platform.body_url(candidate.url)
         conditional = old if old is not None and old.status in (200, 304) else None
-        page = self.fetcher.get(body_url, etag=conditional and conditional.etag,
-                                last_modified=conditional and conditional.last_modified, quiet_status=True)
-        if page is None:  # a warning is in the report already
-            return self._fallback(candidate, old)
+        page = self.fetcher.fetch(body_url, etag=conditional and conditional.etag,
+                                  last_modified=conditional and conditional.last_modified, quiet_status=True)
+        if isinstance(page, str):
+            return self._fallback(candidate, old, page)
         if page.status in (404, 410):
             self.report.warn(candidate.url, f"HTTP {page.status}, not on the site (any more)")
             return _Outcome(candidate, None, removed=old.post_id if old else None)
@@ -148,8 +150,7 @@ class _Visit:
             record = replace(old, status=304, lastmod=candidate.lastmod or old.lastmod)
             return _Outcome(candidate, record, kept=old.post_id, not_modified=True)
         if not _is_html(page):
-            self.report.warn(candidate.url, f"not an HTML page ({page.content_type or 'no type'}), skipped")
-            return self._fallback(candidate, old, warn=False)
+            return self._fallback(candidate, old, f"not an HTML page ({page.content_type or 'no type'})")
         post = self._post(candidate, page)
         record = PageRecord(candidate.url, canonical=post.url if post else None, post_id=post.id if post else None,
                             etag=page.headers.get("etag"), last_modified=page.headers.get("last-modified"),
@@ -184,17 +185,18 @@ class _Visit:
             visibility=self.visibility or "public",
         )
 
-    def _fallback(self, candidate: Candidate, old: PageRecord | None, warn: bool = True) -> _Outcome:
-        """The page could not be read: keep what the index has, else the feed's version (under
-        the feed's id)."""
+    def _fallback(self, candidate: Candidate, old: PageRecord | None, reason: str) -> _Outcome:
+        """The page could not be read (`reason`, one warning line): keep what the index has,
+        else the feed's version (under the feed's id)."""
         if old is not None and old.post_id:
+            self.report.warn(candidate.url, f"{reason}; the indexed version is kept")
             return _Outcome(candidate, old, kept=old.post_id)
         entry = candidate.entry
         if entry is not None:
-            if warn:
-                self.report.warn(candidate.url, "page not read, the feed entry's text is used")
+            self.report.warn(candidate.url, f"{reason}; the feed entry's text is used")
             post = replace(entry, url=entry.url and candidate.url, visibility=self.visibility or entry.visibility)
             return _Outcome(candidate, None, post=post)
+        self.report.warn(candidate.url, reason)
         return _Outcome(candidate, None)
 
 

@@ -129,7 +129,7 @@ def discover(start_url: str, start: Page, fetcher: Fetcher, platform: Platform, 
     elif kind == "feed":
         _read_feed(start, found, report)
     html_pages = [start] if kind == "html" else []
-    if not found.candidates and kind != "sitemap":
+    if kind != "sitemap":  # a feed holds the latest posts only: the sitemap has them all
         _sitemaps(origin, fetcher, platform, found, start_url)
     if not any(c.in_feed for c in found.candidates.values()) and kind != "feed":
         if normalise_url(start_url) != normalise_url(home_url):

@@ -25,9 +25,12 @@ from ..text.normalize import html_to_text, normalize_text
 
 _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "techarticle", "report", "posting", "socialmediaposting"}
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
+_TEXT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-./]\s*|\s*년\s*)(\d{1,2})(?:\s*[-./]\s*|\s*월\s*)(\d{1,2})(?!\d)")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/-]|$)")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_FENCE_LINE = re.compile(r"^```", re.M)
+# htmldate from the markup only (meta, JSON-LD, <time>, the URL): its "extensive" search of the
+# text takes a footer's "© 2024" for a date, which would make an about page look dated.
+_DATE_CONFIG = {"extensive_search": False, "original_date": True}
 
 
 @dataclass
@@ -54,26 +57,25 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
         tree = None
     if tree is None:
         return ExtractedPage(title=None, body="")
-    meta = trafilatura.extract_metadata(tree, default_url=url)
-    title = clean_title(meta.title, meta.sitename)
-    body = main_text(tree, html)
+    meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_DATE_CONFIG)
     metas = _meta_tags(tree)
     ld = _json_ld(tree)
     date = _first_date(metas.get("article:published_time"), ld.get("datePublished"), meta.date,
-                       _url_date(url))
+                       _url_date(url), _byline_date(tree))
     updated = _first_date(metas.get("article:modified_time"), metas.get("og:updated_time"),
                           metas.get("datemodified"), ld.get("dateModified"), _time_modified(tree))
-    canonical = _canonical(tree, url) or (urljoin(url, meta.url) if url and meta.url else meta.url)
-    return ExtractedPage(
-        title=title,
-        body=_drop_title_heading(body, title),
+    page = ExtractedPage(
+        title=clean_title(meta.title, meta.sitename),
+        body="",
         date=date,
         updated=updated if updated and updated != date and (not date or updated > date) else None,
-        canonical=canonical,
+        canonical=_canonical(tree, url) or (urljoin(url, meta.url) if url and meta.url else meta.url),
         tags=fields.merge_tags(meta.tags or [], meta.categories or []),
         author=meta.author or ld.get("author") or metas.get("author") or None,
         is_article=_is_article(tree, metas, ld),
     )
+    page.body = _drop_title_heading(main_text(tree, html), page.title)  # last: trafilatura prunes the tree
+    return page
 
 
 def main_text(tree, html: str) -> str:
@@ -202,6 +204,16 @@ def _time_modified(tree) -> str | None:
         if (node.get("itemprop") or "").lower() == "datemodified" and node.get("datetime"):
             return node.get("datetime")
     return None
+
+
+def _byline_date(tree) -> str | None:
+    """A date written near the top of the page's only `<article>` ("2023. 5. 6.", "2023년 5월 6일",
+    "2023-05-06"), as Korean blog skins print it without markup."""
+    articles = tree.xpath("//article")
+    if len(articles) != 1:
+        return None
+    match = _TEXT_DATE.search(" ".join(articles[0].text_content().split())[:400])
+    return "-".join(match.groups()) if match else None
 
 
 def _url_date(url: str | None) -> str | None:

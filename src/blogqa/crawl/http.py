@@ -141,7 +141,7 @@ class Fetcher:
             finally:
                 self._fetching_robots.discard(origin)
             robots = None
-            if page is None:  # redirected off the host: as if there were none
+            if isinstance(page, str) and page.startswith("redirect to "):  # off the host: as if there were none
                 pass
             elif isinstance(page, str) or page.status >= 500:  # unreachable: everything disallowed
                 self._robots_errors[origin] = page if isinstance(page, str) else f"robots.txt answered HTTP {page.status}"
@@ -164,45 +164,56 @@ class Fetcher:
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             limit: int = PAGE_LIMIT, quiet_status: bool = False) -> Page | None:
-        """GET `url` politely; None (and one warning) when it is disallowed or fails. A 304
-        (after `etag`/`last_modified`) comes back as a Page with status 304; 404/410 as a Page
-        too when `quiet_status` (the caller decides), else a warning and None."""
+        """`fetch`, with its failure written as one warning line "URL: reason" (and None)."""
+        page = self.fetch(url, etag=etag, last_modified=last_modified, limit=limit, quiet_status=quiet_status)
+        if isinstance(page, str):
+            with self._lock:
+                self.report.warn(url, page)
+            return None
+        return page
+
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+              limit: int = PAGE_LIMIT, quiet_status: bool = False) -> Page | str:
+        """GET `url` politely; a str says why not (disallowed, off-host, network error, HTTP
+        error, too large), counted in `errors`, for the caller to report. A 304 (after
+        `etag`/`last_modified`) is a Page with status 304; 404/410 a Page too when `quiet_status`."""
         if host_of(url) not in self.hosts:
-            return self._fail(url, f"host {host_of(url)!r} is not the blog's own host, not fetched")
+            return self._failed(f"host {host_of(url)!r} is not the blog's own host, not fetched")
         if not self.allowed(url):
             error = self._robots_errors.get(origin_of(url))
-            return self._fail(url, f"robots.txt not readable ({error}), not fetched" if error
-                              else "disallowed by robots.txt, not fetched")
+            return self._failed(f"robots.txt not readable ({error}), not fetched" if error
+                                else "disallowed by robots.txt, not fetched")
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._fetch(url, limit=limit, headers=headers, quiet_status=quiet_status)
+        page = self._fetch(url, limit=limit, headers=headers, quiet_status=quiet_status)
+        return self._failed(page) if isinstance(page, str) else page
 
     def _fetch(self, url: str, *, limit: int, headers: dict | None = None, quiet_status: bool = False,
-               robots: bool = False) -> Page | str | None:
-        """Follow redirects; a robots.txt fetch (`robots`) returns its failure as a str, any
-        status as a Page, and warns only about what is not a plain network failure."""
+               robots: bool = False) -> Page | str:
+        """Follow redirects (each kept on the allowed hosts); a robots.txt fetch (`robots`)
+        returns any status as a Page."""
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             page = self._with_retries(current, limit, headers or {})
             if isinstance(page, str):
-                return page if robots else self._fail(url, page)
+                return page
             if page.status in (301, 302, 303, 307, 308) and page.headers.get("location"):
                 target = urljoin(current, page.headers["location"])
                 if urlsplit(target).scheme not in ("http", "https"):
-                    return self._fail(url, f"redirect to {target} refused (not http)")
+                    return f"redirect to {target} refused (not http)"
                 if host_of(target) not in self.hosts:
-                    return self._fail(url, f"redirect to another host refused ({target})")
+                    return f"redirect to another host refused ({target})"
                 if not self.allowed(target):
-                    return self._fail(url, f"redirect to {target} disallowed by robots.txt")
+                    return f"redirect to {target} disallowed by robots.txt"
                 current = target
                 continue
             if page.status in (200, 203, 304) or (quiet_status and page.status in (404, 410)) or robots:
                 return page
-            return self._fail(url, f"HTTP {page.status}")
-        return self._fail(url, f"more than {MAX_REDIRECTS} redirects")
+            return f"HTTP {page.status}"
+        return f"more than {MAX_REDIRECTS} redirects"
 
     def _with_retries(self, url: str, limit: int, headers: dict) -> Page | str:
         """One request (no redirect following), retried on 429/5xx; a str says why it failed."""
@@ -269,8 +280,7 @@ class Fetcher:
         if start > now:
             time.sleep(start - now)
 
-    def _fail(self, url: str, reason: str) -> None:
+    def _failed(self, reason: str) -> str:
         with self._lock:
             self.errors += 1
-            self.report.warn(url, reason)
-        return None
+        return reason
