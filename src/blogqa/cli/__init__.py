@@ -16,8 +16,8 @@ from ..errors import BlogqaError, IndexBusyError, UsageError
 EXIT_BUSY = 3  # not 2: a busy index is no usage error, and a script may simply retry
 
 # Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
-COMMAND_MODULES = ["core"]
-OPTIONAL_COMMAND_MODULES = ["evaluate", "serve", "synth", "migrate", "chat", "insights"]
+COMMAND_MODULES = ["core", "sync"]
+OPTIONAL_COMMAND_MODULES = ["evaluate", "serve", "synth", "migrate", "chat", "mcp", "insights"]
 
 
 class _Parser(argparse.ArgumentParser):
