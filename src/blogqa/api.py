@@ -102,11 +102,19 @@ class Index:
     def sync(self, progress: bool = True, use_cache: bool = True) -> SyncReport:
         """Revisit every source this index was built from and apply new, edited and removed posts,
         fetching only what may have changed; one atomic write. See `blogqa.index.sync`."""
-        if not self.store.sources():
+        self.require_sources()
+        return self._write(sync_sources, report=SyncReport(), progress=progress, use_cache=use_cache)
+
+    def sources(self) -> list[SourceRecord]:
+        """The sources this index was built from, with what `sync()` needs to revisit them."""
+        return self.store.sources()
+
+    def require_sources(self) -> None:
+        """SourceError (one line saying what to do) when the index cannot be synced."""
+        if not self.sources():
             raise SourceError(f"{self.location}: this index does not remember its sources (built before "
                               f"`blogqa sync` existed); run `blogqa ingest SOURCE --index {self.location}` "
                               f"once for each of its sources")
-        return self._write(sync_sources, report=SyncReport(), progress=progress, use_cache=use_cache)
 
     def add_summaries(self, summaries: dict[str, str], progress: bool = True) -> IngestReport:
         """Index post summaries (post id -> text) as an extra field of each post; see `blogqa synth --summaries`."""

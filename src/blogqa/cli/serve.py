@@ -1,6 +1,6 @@
-"""`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH] [--keep-days N]`
-plus connection limits: `--limit-concurrency`, `--timeout-keep-alive`, `--timeout-header`,
-`--timeout-body` (docs/server.md: put a reverse proxy in front of it on the internet).
+"""`blogqa serve --index DIR [--host 127.0.0.1] [--port 8000] [--workers N] [--events PATH] [--keep-days N]
+[--sync-every DURATION]` plus connection limits: `--limit-concurrency`, `--timeout-keep-alive`,
+`--timeout-header`, `--timeout-body` (docs/server.md: put a reverse proxy in front of it on the internet).
 
 Every start-up failure is one line on stderr and an exit code (README "Exit codes"): a bad
 `--port` or `--host`, a missing or unreadable index or events file, or a missing server extra
@@ -17,6 +17,7 @@ import socket
 
 from ..errors import ListenError, UsageError
 from .common import add_index_args, settings_from
+from .sync import duration
 
 
 # Connection limits (uvicorn's own defaults are: no limit, no header or body deadline). A slow
@@ -52,6 +53,9 @@ def register(sub) -> None:
                    help="comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
                         "names the client (else BLOGQA_FORWARDED_ALLOW_IPS, else [server] forwarded_allow_ips, "
                         "else 127.0.0.1,::1; '*' any peer, '' none; docs/deploy.md)")
+    p.add_argument("--sync-every", type=duration, metavar="DURATION",
+                   help="sync the index with its sources in the background every DURATION "
+                        "(30s, 30m, 2h, 1d; as `blogqa sync` does), one sync at a time")
     p.set_defaults(func=cmd_serve)
 
 
@@ -99,12 +103,21 @@ def cmd_serve(args) -> int:
         removed = Retention(app.state.service.events, args.keep_days).start()
         print(f"blogqa: events older than {args.keep_days} days removed: "
               + ", ".join(f"{n} {table}" for table, n in removed.items()), flush=True)
+    sync_loop = None
+    if args.sync_every is not None:  # this process syncs for all workers, through its own Index
+        from ..api import Index
+        from ..server.sync_loop import SyncLoop
+
+        sync_loop = SyncLoop(Index(settings.index, settings), args.sync_every)
     common = {"host": args.host, "port": args.port, "log_level": args.log_level,
               "proxy_headers": True, "forwarded_allow_ips": proxies,
               **connection_options(args)}
     raise_open_files(OPEN_FILES)
     print(f"blogqa: serving {settings.index} on http://{_url_host(args.host)}:{args.port}/  "
           f"(pages: /, /assist, /widget; API docs: /docs)", flush=True)
+    if sync_loop is not None:
+        sync_loop.start()
+        print(f"blogqa: syncing {settings.index} with its sources every {args.sync_every:g}s", flush=True)
     if args.workers == 1:
         uvicorn.run(app, **common)
         return 0

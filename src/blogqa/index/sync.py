@@ -47,7 +47,7 @@ class SyncReport:
         return {**{name: getattr(self, name) for name in JSON_FIELDS}, "seconds": round(self.seconds, 3)}
 
     def summary(self) -> str:
-        return (f"{self.sources} sources synced: {self.added} added, {self.updated} updated, {self.removed} removed, "
+        return (f"{self.sources} source{'' if self.sources == 1 else 's'} synced: {self.added} added, {self.updated} updated, {self.removed} removed, "
                 f"{self.unchanged} unchanged, {self.not_modified} not modified; {self.chunks} chunks "
                 f"({self.embedded} embedded); {self.errors} errors, {len(self.warnings)} warnings; "
                 f"{self.seconds:.1f}s")
