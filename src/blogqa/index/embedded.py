@@ -47,79 +47,53 @@ def is_index_dir(path: Path) -> bool:
     return (path / "CURRENT").is_file()
 
 
-class EmbeddedStore:
-    def __init__(self, path: str | os.PathLike, must_exist: bool = True):
-        self.path = Path(path)
-        self.meta: IndexMeta | None = None
-        self._gen: str | None = None
-        self._local = threading.local()
-        if must_exist and not is_index_dir(self.path):
-            raise IndexError_(f"{self.path}: no blogqa index here (run `blogqa ingest SOURCE --index {self.path}` first)")
-        self.refresh()
+class _Live:
+    """One generation as the readers see it. The store swaps the whole object when CURRENT moves,
+    and every read takes it once, so no read mixes two generations (a search in one thread while
+    another thread picks up a new generation)."""
 
-    # ---- reading -------------------------------------------------------------------------
-    def refresh(self) -> bool:
-        current = self._read_current()
-        if current == self._gen:
-            return False
-        if current is None:
-            return False
-        gen_dir = self.path / current
+    def __init__(self, path: Path, name: str):
+        gen_dir = path / name
         try:
             meta = json.loads((gen_dir / "meta.json").read_text(encoding="utf-8"))
             if meta.get("blogqa", {}).get("format") != FORMAT_VERSION:
-                raise IndexError_(f"{self.path}: index format {meta.get('blogqa')} is not {FORMAT_VERSION}; re-ingest")
+                raise IndexError_(f"{path}: index format {meta.get('blogqa')} is not {FORMAT_VERSION}; re-ingest")
             self.meta = IndexMeta(**meta["index"])
-            self._vectors = np.load(gen_dir / "vectors.npy")
-            self._bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), mmap=False) if self._vectors.shape[0] else None
+            self.vectors = np.load(gen_dir / "vectors.npy")
+            self.bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), mmap=False) if self.vectors.shape[0] else None
             db = sqlite3.connect(f"file:{gen_dir / 'index.sqlite'}?mode=ro", uri=True, check_same_thread=False)
             self._load_arrays(db)
             db.close()
         except (OSError, ValueError, KeyError, sqlite3.Error) as err:
             raise IndexError_(f"{gen_dir}: index is unreadable ({err}); re-ingest") from None
-        self._gen = current
-        self._local = threading.local()
-        return True
-
-    def _read_current(self) -> str | None:
-        try:
-            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() or None
-        except FileNotFoundError:
-            return None
+        self.name = name
+        self.db_path = gen_dir / "index.sqlite"
 
     def _load_arrays(self, db: sqlite3.Connection) -> None:
-        self._post_columns = post_columns(db)
-        rows = db.execute(f"SELECT {self._post_columns} FROM posts").fetchall()
-        self._posts = {r[0]: row_to_post((r[0], r[1], "", *r[3:])) for r in rows}
+        self.post_columns = post_columns(db)
+        rows = db.execute(f"SELECT {self.post_columns} FROM posts").fetchall()
+        self.posts = {r[0]: row_to_post((r[0], r[1], "", *r[3:])) for r in rows}
         chunk_rows = db.execute("SELECT id, post_id FROM chunks ORDER BY id").fetchall()
-        self._chunk_ids = np.array([r[0] for r in chunk_rows], dtype=np.int64)
-        self._chunk_post = [r[1] for r in chunk_rows]
-        post_of = self._chunk_post
-        date_ord = {pid: (p.date.toordinal() if p.date else -1) for pid, p in self._posts.items()}
-        upd_ord = {pid: (p.effective_updated.toordinal() if p.effective_updated else -1) for pid, p in self._posts.items()}
-        self._chunk_date = np.array([date_ord[p] for p in post_of], dtype=np.int64)
-        self._chunk_updated = np.array([upd_ord[p] for p in post_of], dtype=np.int64)
-        self._chunk_public = np.array([self._posts[p].visibility == "public" for p in post_of], dtype=bool)
-        self._chunk_tags = [frozenset(t.lower() for t in self._posts[p].tags) for p in post_of]
-        self._mask_cache: dict = {}
+        self.chunk_ids = np.array([r[0] for r in chunk_rows], dtype=np.int64)
+        self.chunk_post = [r[1] for r in chunk_rows]
+        post_of = self.chunk_post
+        date_ord = {pid: (p.date.toordinal() if p.date else -1) for pid, p in self.posts.items()}
+        upd_ord = {pid: (p.effective_updated.toordinal() if p.effective_updated else -1) for pid, p in self.posts.items()}
+        self.chunk_date = np.array([date_ord[p] for p in post_of], dtype=np.int64)
+        self.chunk_updated = np.array([upd_ord[p] for p in post_of], dtype=np.int64)
+        self.chunk_public = np.array([self.posts[p].visibility == "public" for p in post_of], dtype=bool)
+        self.chunk_tags = [frozenset(t.lower() for t in self.posts[p].tags) for p in post_of]
+        self.mask_cache: dict = {}
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            gen_dir = self.path / self._gen
-            db = sqlite3.connect(f"file:{gen_dir / 'index.sqlite'}?mode=ro", uri=True, check_same_thread=False)
-            self._local.db = db
-        return db
-
-    def _mask(self, f: Filters) -> np.ndarray | None:
+    def mask(self, f: Filters) -> np.ndarray | None:
         if f.is_empty():
             return None
         key = (f.since, f.until, tuple(sorted(t.lower() for t in f.tags)), f.visibility, f.use_updated, f.keep_undated)
-        if key in self._mask_cache:
-            return self._mask_cache[key]
-        n = len(self._chunk_post)
+        if key in self.mask_cache:
+            return self.mask_cache[key]
+        n = len(self.chunk_post)
         mask = np.ones(n, dtype=bool)
-        dates = self._chunk_updated if f.use_updated else self._chunk_date
+        dates = self.chunk_updated if f.use_updated else self.chunk_date
         if f.since or f.until:
             undated = dates < 0
             in_range = ~undated
@@ -129,16 +103,16 @@ class EmbeddedStore:
                 in_range &= dates <= f.until.toordinal()
             mask &= in_range | (undated & f.keep_undated)
         if f.visibility == "public":
-            mask &= self._chunk_public
+            mask &= self.chunk_public
         if f.tags:
             wanted = {t.lower() for t in f.tags}
-            mask &= np.array([bool(wanted & tags) for tags in self._chunk_tags], dtype=bool)
-        if len(self._mask_cache) > 64:
-            self._mask_cache.clear()
-        self._mask_cache[key] = mask
+            mask &= np.array([bool(wanted & tags) for tags in self.chunk_tags], dtype=bool)
+        if len(self.mask_cache) > 64:
+            self.mask_cache.clear()
+        self.mask_cache[key] = mask
         return mask
 
-    def _top(self, scores: np.ndarray, mask: np.ndarray | None, limit: int, positive_only: bool) -> list[Scored]:
+    def top(self, scores: np.ndarray, mask: np.ndarray | None, limit: int, positive_only: bool) -> list[Scored]:
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         if positive_only:
@@ -148,37 +122,84 @@ class EmbeddedStore:
             return []
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [Scored(int(self._chunk_ids[i]), self._chunk_post[i], float(scores[i]))
+        return [Scored(int(self.chunk_ids[i]), self.chunk_post[i], float(scores[i]))
                 for i in top if np.isfinite(scores[i])]
 
+
+class EmbeddedStore:
+    def __init__(self, path: str | os.PathLike, must_exist: bool = True):
+        self.path = Path(path)
+        self.meta: IndexMeta | None = None
+        self._live: _Live | None = None
+        self._local = threading.local()  # per thread: (generation name, read-only connection)
+        if must_exist and not is_index_dir(self.path):
+            raise IndexError_(f"{self.path}: no blogqa index here (run `blogqa ingest SOURCE --index {self.path}` first)")
+        self.refresh()
+
+    @property
+    def _gen(self) -> str | None:
+        return self._live.name if self._live is not None else None
+
+    # ---- reading -------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        current = self._read_current()
+        if current is None or current == self._gen:
+            return False
+        live = _Live(self.path, current)  # loaded in full before readers see it
+        self._live, self.meta = live, live.meta
+        return True
+
+    def _read_current(self) -> str | None:
+        try:
+            return (self.path / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _db(self, live: _Live | None = None) -> sqlite3.Connection:
+        """This thread's read-only connection to `live` (default: the live generation)."""
+        live = live or self._live
+        held = getattr(self._local, "db", None)
+        if held is not None and held[0] == live.name:
+            return held[1]
+        if held is not None:
+            held[1].close()
+        db = sqlite3.connect(f"file:{live.db_path}?mode=ro", uri=True, check_same_thread=False)
+        self._local.db = (live.name, db)
+        return db
+
     def lexical(self, tokens: list[str], filters: Filters, limit: int) -> list[Scored]:
-        if self._bm25 is None or not tokens:
+        live = self._live
+        if live.bm25 is None or not tokens:
             return []
-        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
-        return self._top(scores, self._mask(filters), limit, positive_only=True)
+        scores = np.asarray(live.bm25.get_scores(tokens), dtype=np.float32)
+        return live.top(scores, live.mask(filters), limit, positive_only=True)
 
     def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]:
-        if not self._vectors.shape[0]:
+        live = self._live
+        if not live.vectors.shape[0]:
             return []
-        return self._top(self._vectors @ vector, self._mask(filters), limit, positive_only=False)
+        return live.top(live.vectors @ vector, live.mask(filters), limit, positive_only=False)
 
     def records(self, chunk_ids: list[int]) -> list[ChunkRecord]:
         if not chunk_ids:
             return []
-        rows = self._db().execute(
+        live = self._live
+        rows = self._db(live).execute(
             f"SELECT id, post_id, heading, text FROM chunks WHERE id IN ({','.join('?' * len(chunk_ids))})",
             list(chunk_ids)).fetchall()
-        by_id = {r[0]: ChunkRecord(r[0], self._posts[r[1]], r[2], r[3]) for r in rows}
+        by_id = {r[0]: ChunkRecord(r[0], live.posts[r[1]], r[2], r[3]) for r in rows}
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def get_post(self, post_id: str) -> Post | None:
         self.refresh()  # a read by id must not use a generation a later ingest has removed
-        row = self._db().execute(f"SELECT {self._post_columns} FROM posts WHERE id=?", (post_id,)).fetchone()
+        live = self._live
+        row = self._db(live).execute(f"SELECT {live.post_columns} FROM posts WHERE id=?", (post_id,)).fetchone()
         return row_to_post(row) if row else None
 
     def iter_posts(self) -> Iterator[Post]:
         self.refresh()
-        for row in self._db().execute(f"SELECT {self._post_columns} FROM posts ORDER BY id"):
+        live = self._live
+        for row in self._db(live).execute(f"SELECT {live.post_columns} FROM posts ORDER BY id"):
             yield row_to_post(row)
 
     def sources(self) -> list[SourceRecord]:
@@ -188,7 +209,8 @@ class EmbeddedStore:
 
     def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, vectors) of the live generation, for migrating to another store."""
-        return self._chunk_ids, self._vectors
+        live = self._live
+        return live.chunk_ids, live.vectors
 
     def iter_post_chunks(self) -> Iterator[tuple[str, str, str, list[tuple]]]:
         """Read-only export for copying the index to another store, one post at a time in id order:
@@ -207,19 +229,21 @@ class EmbeddedStore:
             yield pid, source, content_hash, rows
 
     def stats(self) -> dict:
-        dates = [p.date for p in self._posts.values() if p.date]
-        return {"backend": "embedded", "path": str(self.path), "generation": self._gen,
-                "posts": len(self._posts), "chunks": len(self._chunk_post),
-                "undated_posts": sum(1 for p in self._posts.values() if not p.date),
+        live = self._live
+        posts = live.posts.values()
+        dates = [p.date for p in posts if p.date]
+        return {"backend": "embedded", "path": str(self.path), "generation": live.name,
+                "posts": len(live.posts), "chunks": len(live.chunk_post),
+                "undated_posts": sum(1 for p in posts if not p.date),
                 "first_date": min(dates).isoformat() if dates else None,
                 "last_date": max(dates).isoformat() if dates else None,
-                "internal_posts": sum(1 for p in self._posts.values() if p.visibility == "internal"),
-                **(self.meta.to_json() if self.meta else {})}
+                "internal_posts": sum(1 for p in posts if p.visibility == "internal"),
+                **(live.meta.to_json() if live.meta else {})}
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
+        held = getattr(self._local, "db", None)
+        if held is not None:
+            held[1].close()
         self._local = threading.local()
 
     # ---- writing -------------------------------------------------------------------------
