@@ -24,9 +24,9 @@ demo: install
 
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (test -x /usr/bin/chromium && fc-list | grep -qi "noto sans cjk") || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null); \
-	else echo "not root: install chromium and fonts-noto-cjk yourself for the browser tests"; fi
+	  (test -x /usr/bin/chromium && fc-list | grep -qi "noto sans cjk" && test -x /usr/sbin/nginx) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null); \
+	else echo "not root: install chromium, fonts-noto-cjk (browser tests) and nginx (deploy topology test) yourself"; fi
 
 install-test: $(BIN)/python system-deps
 	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[server,postgres,dev,local]'
