@@ -54,7 +54,8 @@ def test_crawl_delay_spaces_requests(site):
             thread.join()
     times = [r.time for r in site.requests if r.path.startswith("/hello/")]
     assert len(times) == 3
-    assert all(b - a >= 0.28 for a, b in zip(times, times[1:])), times
+    # Crawl-delay: 0.3 spaces the starts on the client; arrival times jitter on a busy machine
+    assert times[-1] - times[0] >= 0.55 and all(b - a >= 0.15 for a, b in zip(times, times[1:])), times
 
 
 def test_429_with_retry_after_is_retried_after_the_wait(site):

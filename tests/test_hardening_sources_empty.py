@@ -31,11 +31,18 @@ def serve(body: bytes, content_type: str):
 HTML_PAGE = "<!doctype html><html><head><title>블로그</title></head><body><h1>글 목록</h1><p>안녕</p></body></html>".encode()
 
 
+def nothing_found(url: str) -> str:
+    """Issue 14 item 7: a URL is crawled as a blog; with nothing found, one line says what was tried."""
+    return (f"{url}: no feed, sitemap or post page found (tried {url}, robots.txt Sitemap: lines, /sitemap.xml, "
+            "/sitemap_index.xml, /wp-sitemap.xml, /sitemap-posts.xml, /feed, /rss, /feed.xml, /rss.xml, /atom.xml, "
+            "/index.xml, archive pages)")
+
+
 def test_url_of_an_html_page_is_not_a_feed():
     with serve(HTML_PAGE, "text/html; charset=utf-8") as url:
         with pytest.raises(SourceError) as err:
             list(load(url))
-    assert str(err.value) == f"{url}: not an RSS/Atom feed (an HTML page; give the URL of its RSS/Atom feed)"
+    assert str(err.value) == nothing_found(url)
 
 
 def test_folder_of_pdfs_has_no_posts(tmp_path):
@@ -70,7 +77,7 @@ def test_cli_url_that_is_not_a_feed_is_an_error_and_keeps_the_index(tmp_path, ca
         code = main(["ingest", url, "--index", str(location), "--prune", "-q"])  # was 0, "0 posts read"
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
-    assert err == f"blogqa: error: {url}: not an RSS/Atom feed (an HTML page; give the URL of its RSS/Atom feed)\n"
+    assert err == f"blogqa: error: {nothing_found(url)}\n"
     assert [p.title for p in Index(str(location)).posts()] == ["환영"]
 
 

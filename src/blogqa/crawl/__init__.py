@@ -56,6 +56,11 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
         visit = _Visit(fetcher, platform, report, visibility)
         todo = []
         for candidate in on_host:
+            if not fetcher.allowed(platform.body_url(candidate.url)):  # before --max-pages counts it
+                fetcher.get(platform.body_url(candidate.url))  # the one warning, no request
+                if candidate.url in old and old[candidate.url].post_id:
+                    result.removed.add(old[candidate.url].post_id)  # not ours to index any more
+                continue
             record = old.get(candidate.url)
             if record is not None and record.status in (200, 304) and candidate.lastmod and record.lastmod == candidate.lastmod:
                 result.state.pages[candidate.url] = record  # lastmod unchanged: not requested at all

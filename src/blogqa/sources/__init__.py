@@ -115,7 +115,11 @@ def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: floa
     fails here, eagerly."""
     if is_url(source):
         if fmt not in (None, "feed", "wxr"):
-            raise UsageError(f"{source}: a URL must be an RSS/Atom feed or a WXR export, not {fmt}")
+            raise UsageError(f"{source}: a URL is a blog (crawled), an RSS/Atom feed or a WXR export, not {fmt}")
+        if fmt is None:  # a blog's home, post, feed or sitemap URL: discover and crawl the blog
+            from ..crawl import crawl
+
+            return crawl(str(source), report, timeout=timeout, deadline=deadline, progress=False).posts
         return _whole_file(fetch(str(source), timeout, deadline), str(source), fmt, report)
     path = Path(source)
     try:
