@@ -168,8 +168,13 @@ class _Visit:
 
     def _post(self, candidate: Candidate, page: Page) -> Post | None:
         """The page as a Post, or None when it is not a post page (listing, about, empty)."""
-        extracted = extract_page(page.text, page.url)
+        html = page.text
         verdict = looks_like_post_url(candidate.url, self.platform)
+        if verdict is None:
+            verdict = self.platform.is_post_page(html)  # the template says post or page/listing
+        if verdict is False:
+            return None
+        extracted = extract_page(html, page.url, self.platform.main_html(html))
         entry = candidate.entry
         date = extracted.date or (entry.date if entry else None) or url_date(candidate.url)
         if verdict is None and not candidate.in_feed and not (extracted.is_article and date):

@@ -48,9 +48,10 @@ class ExtractedPage:
     is_article: bool = False
 
 
-def extract_page(html: str, url: str | None = None) -> ExtractedPage:
+def extract_page(html: str, url: str | None = None, main_html: str | None = None) -> ExtractedPage:
     """Main text and metadata of one page; `url` (where it was fetched) resolves a relative
-    canonical link and gives the URL's date as the last resort."""
+    canonical link and gives the URL's date as the last resort; `main_html`, the post-body
+    container a platform knows (`Platform.main_html`), is where the text is read from then."""
     try:
         tree = lxml.html.fromstring(html) if html.strip() else None
     except (ValueError, lxml.etree.ParserError):
@@ -74,7 +75,11 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
         author=meta.author or ld.get("author") or metas.get("author") or None,
         is_article=_is_article(tree, metas, ld),
     )
-    page.body = _drop_title_heading(main_text(tree, html), page.title)  # last: trafilatura prunes the tree
+    if main_html:
+        body = main_text(lxml.html.fromstring(main_html), main_html)
+    else:
+        body = main_text(tree, html)  # last: trafilatura prunes the tree
+    page.body = _drop_title_heading(body, page.title)
     return page
 
 
