@@ -59,15 +59,18 @@ def test_assist_page_in_english(page, live):
     draft_for(page, live, "안녕하세요.\n결제 링크의 유효 기간은 며칠인가요?\n감사합니다.")
     page.wait_for_selector("#handover-rows tr:has-text('010-4444-5555')")
     row = page.locator("#handover-rows tr", has_text="010-4444-5555").first
-    assert row.locator("td.reason").inner_text() == "담당자 요청" and row.locator("td.status").inner_text() == "진행 중"
+    assert row.locator(".reason").inner_text() == "담당자 요청" and row.locator("td.status .state").inner_text() == "진행 중"
     page.click("#lang-toggle")
-    assert row.locator("td.reason").inner_text() == "asked for a person"
-    assert row.locator("td.status").inner_text() == "open" and row.locator("button").inner_text() == "Close"
+    assert row.locator(".reason").inner_text() == "asked for a person"
+    assert row.locator("td.status .state").inner_text() == "open" and row.locator("button").inner_text() == "Close"
     assert page.inner_text("#draft-feedback .feedback-row").split()[:3] == ["Was", "this", "helpful?"]
     chrome = chrome_text(page, ["header.top nav", "main h1", ".intro", "#assist-form label", "#draft-section > label",
                                 "#used-title", "#draft-feedback", ".handovers h2", ".handovers thead"])
     assert not HANGUL.search(chrome), chrome
     shot(page, "pages-assist-en")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the hand-over table fits
+    shot(page, "pages-assist-en-375")
 
 
 def post_links(live) -> tuple[str, str]:

@@ -94,15 +94,16 @@
         var button = i18n.label(ui.el("button", { type: "button", className: "link", onclick: function () {
             ui.api("/api/handovers/" + h.id + "/status", { status: next }).then(loadHandovers);
           } }), h.status === "open" ? "handovers.close" : "handovers.reopen");
-        var reason = ui.el("td", { className: "reason" });
-        if (h.reason) { i18n.label(reason, "handover." + h.reason); }
+        var question = ui.el("td", { className: "question" }, [ui.el("span", { text: h.question })]);
+        if (h.reason) {  // under the question, not a column of its own: the table must fit at 375 px
+          question.appendChild(i18n.label(ui.el("span", { className: "reason" }), "handover." + h.reason));
+        }
         rows.appendChild(ui.el("tr", { className: "status-" + h.status }, [
           ui.el("td", { text: (h.at || "").replace("T", " ").slice(0, 16) }),
           ui.el("td", { text: h.contact }),
-          ui.el("td", { className: "question", text: h.question }),
-          reason,
-          i18n.label(ui.el("td", { className: "status" }), "handovers." + h.status),
-          ui.el("td", {}, [button])
+          question,
+          ui.el("td", { className: "status" }, [  // the state and the button that changes it, one column
+            i18n.label(ui.el("span", { className: "state" }), "handovers." + h.status), button])
         ]));
       });
       $("handovers-empty").hidden = data.handovers.length > 0;
