@@ -206,6 +206,12 @@ def test_naver_body_url_is_the_mobile_page(post_url, body_url):
     assert detect(post_url).body_url(post_url) == body_url
 
 
+def test_medium_body_url_drops_the_tracking_query():
+    url = "https://medium.com/haneul-tech/x-3f2a9c1b7e4d?source=rss----7e1c4a5b2d9f---4"
+    assert detect(url).body_url(url) == "https://medium.com/haneul-tech/x-3f2a9c1b7e4d"
+    assert detect(url).body_url(url + "&sk=abc") == "https://medium.com/haneul-tech/x-3f2a9c1b7e4d?sk=abc"
+
+
 @pytest.mark.parametrize("url", [
     "https://techlog.tistory.com/12", "https://medium.com/haneul-tech/x-3f2a9c1b7e4d", "https://brunch.co.kr/@m/3",
     "https://velog.io/@bori/x", "https://tech.example.kr/2024/01/02/x/",

@@ -221,7 +221,8 @@ class Naver(Platform):
 @dataclass(frozen=True)
 class Medium(Platform):
     """medium.com/<publication> (or /@user), user.medium.com, or a publication on its own
-    domain. Feeds are /feed/<publication>; stories are /p/<id> or …/<slug>-<12 hex id>."""
+    domain. Feeds are /feed/<publication> (the latest 10 stories); stories are /p/<id> or
+    …/<slug>-<12 hex id>, linked from the feed with a `?source=rss…` tracking query."""
 
     name: str = "medium"
     body_xpaths: ClassVar[tuple[str, ...]] = ("//article//section", "//article")
@@ -237,6 +238,12 @@ class Medium(Platform):
                 return []
             return [f"{origin}/feed/{segments[0]}"]
         return [origin + "/feed"]
+
+    def body_url(self, post_url: str) -> str:
+        """The story without Medium's tracking query (`?source=rss----…`)."""
+        parts = urlsplit(post_url)
+        query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("source="))
+        return parts._replace(query=query).geturl()
 
     def is_post_url(self, url: str) -> bool | None:
         segments = _segments(url)
