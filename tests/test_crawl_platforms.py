@@ -1,0 +1,84 @@
+"""Each platform fixture (tests/fixtures/sites/<platform>/, markup after the live platform's
+pages) crawled end to end through the loopback forward proxy of tests/site_server.py under its
+real host names, from the home URL and from a post URL: every fact of its expected.json holds —
+the posts found, canonical URLs, titles without the site suffix, dates, the body phrase present,
+sidebar/comment/footer/related phrases absent, listing pages never indexed (and, where a
+sitemap lists them, never downloaded), each post's text read where the platform keeps it
+(Naver: m.blog.naver.com), no request to a host outside the fixture."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from urllib.parse import urlsplit
+
+from blogqa.crawl import crawl
+from blogqa.crawl.platforms import detect
+from blogqa.sources import LoadReport
+from site_server import FIXTURES, SiteServer
+
+PLATFORMS = ["tistory", "naver", "medium", "brunch", "velog", "wordpress", "ghost", "hugo", "jekyll", "gatsby"]
+
+
+def facts_of(name: str) -> dict:
+    return json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def proxy(monkeypatch):
+    """A SiteServer for one fixture, reached as the HTTP proxy for its real host names."""
+    servers = []
+
+    def start(name: str) -> SiteServer:
+        server = SiteServer(FIXTURES / name).__enter__()
+        servers.append(server)
+        for path, target in facts_of(name).get("redirects", {}).items():
+            server.rule(path, redirect=target, status=301)   # as the live site answers
+        monkeypatch.setenv("HTTP_PROXY", server.proxy_url)
+        for var in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(var, raising=False)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+def crawl_site(url: str):
+    report = LoadReport()
+    return crawl(url, report, progress=False, timeout=5, max_retry_wait=1), report
+
+
+@pytest.mark.parametrize("name", PLATFORMS)
+def test_platform_fixture_end_to_end(name, proxy):
+    facts = facts_of(name)
+    server = proxy(name)
+    for start in facts["start_urls"]:
+        result, report = crawl_site(start)
+        posts = {p.id: p for p in result.posts}
+        expected = {p["url"]: p for p in facts["posts"]}
+        assert sorted(posts) == sorted(expected), (start, report.warnings)
+        for url, want in expected.items():
+            post = posts[url]
+            assert post.url == url
+            assert post.title == want["title"], (url, post.title)
+            assert post.date is not None and post.date.isoformat() == want["date"], (url, post.date)
+            assert want["body"] in post.body, (url, post.body[:300])
+            for phrase in want["absent"]:
+                assert phrase not in post.body, (url, phrase)
+                assert phrase not in post.title, (url, phrase)
+        for url in facts["not_posts"]:
+            assert url not in posts
+        requested = {(r.host, r.path) for r in server.requests}
+        for url in facts.get("never_fetched", []):
+            assert (urlsplit(url).hostname, urlsplit(url).path) not in requested, url
+        platform = detect(start)
+        for url in expected:
+            body = urlsplit(platform.body_url(url))
+            assert (body.hostname, body.path) in requested, (url, "body not read at", body.geturl())
+        fixture_hosts = {p.name for p in (FIXTURES / name).iterdir() if p.is_dir()}
+        assert {r.host for r in server.requests} <= fixture_hosts
+        assert all(r.proxied for r in server.requests)   # every request went through the proxy
+        assert result.errors == 0, report.warnings
+        server.requests.clear()
