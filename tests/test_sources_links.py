@@ -245,6 +245,16 @@ def test_hugo_yaml_config_default_paths_and_ugly_urls(tmp_path):
                               "content/posts/oncall.md": "https://hugo.example.kr/posts/oncall.html"}
 
 
+def test_hugo_config_folder_and_jekyll_toml_config(tmp_path):
+    write(tmp_path / "hugo" / "config" / "_default" / "hugo.toml",
+          'baseURL = "https://hugo.example.kr"\n[permalinks.page]\nposts = "/p/:slugorfilename/"\n')
+    write(tmp_path / "hugo" / "content" / "posts" / "Kafka Outbox.md", "---\ntitle: 카프카\n---\n본문")
+    assert urls(tmp_path / "hugo" / "content") == {"posts/Kafka Outbox.md": "https://hugo.example.kr/p/kafka-outbox/"}
+    write(tmp_path / "jekyll" / "_config.toml", 'url = "https://toml.example.kr"\npermalink = "/:title/"\n')
+    write(tmp_path / "jekyll" / "_posts" / "2020-01-01-hello.md", post("안녕"))
+    assert urls(tmp_path / "jekyll") == {"_posts/2020-01-01-hello.md": "https://toml.example.kr/hello/"}
+
+
 def test_a_config_yaml_is_hugos_only_beside_a_content_folder(tmp_path):
     write(tmp_path / "config.yaml", "baseURL: https://not-a-blog.example.kr\n")
     write(tmp_path / "posts" / "a.md", post("글"))
