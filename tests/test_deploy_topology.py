@@ -12,6 +12,8 @@ Who is who (every address is on loopback, so the roles are played by source addr
 - 127.0.0.6 to 127.0.0.8 are anyone else: what they write into X-Forwarded-For is ignored.
 
 What a worker believes is read from its access log (uvicorn logs the client address it decided).
+The widget is checked in real Chromium on a customer's page (another origin, 127.0.0.5) that
+embeds it with one script tag from the proxy.
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
 
@@ -60,6 +64,8 @@ date: 2025-09-01
 }
 PUBLIC_POST = "_posts/2024-03-01-deploy.md"
 HEALTH = "/healthz"  # deploy/Dockerfile's HEALTHCHECK asks the same path
+CHROMIUM = "/usr/bin/chromium"
+SHOP_HOST = "127.0.0.5"  # a customer's site on another origin, embedding the widget from the proxy
 
 if not os.access(NGINX, os.X_OK):
     pytest.skip(f"{NGINX} is missing: apt-get install nginx (make system-deps)", allow_module_level=True)
@@ -118,7 +124,9 @@ class Topology:
         self.worker_logs: list[Path] = []
         self.worker_urls: list[str] = []
         self.events = tmp / "events.sqlite"
-        self.url = ""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.shop: ThreadingHTTPServer | None = None
 
     def start(self) -> "Topology":
         reason = pg.unavailable_reason()
@@ -133,8 +141,11 @@ class Topology:
         for folder, flags in (("public", []), ("internal", ["--visibility", "internal"])):
             subprocess.run([sys.executable, "-m", "blogqa", "ingest", str(self.tmp / folder), "--index", self.index,
                             "-q", *flags], check=True, env=env, timeout=300)
+        self.shop = shop_site(self.url)
+        self.shop_url = f"http://{SHOP_HOST}:{self.shop.server_port}"
         config = self.tmp / "blogqa.toml"
-        config.write_text(f'[server]\npublic_rate_limit = {RATE_LIMIT}\nallowed_origins = ["{ORIGIN}"]\n')
+        config.write_text(f'[server]\npublic_rate_limit = {RATE_LIMIT}\n'
+                          f'allowed_origins = ["{ORIGIN}", "{self.shop_url}"]\n')
         for n in (1, 2):
             port = free_port()
             flags, worker_env = ["--forwarded-allow-ips", TRUSTED], env
@@ -150,9 +161,8 @@ class Topology:
         for url, proc, log in zip(self.worker_urls, self.procs, self.worker_logs):
             wait_http(url + HEALTH, proc, log)
 
-        port = free_port()
         site = self.tmp / "blogqa.conf"
-        site.write_text(render_nginx(f"127.0.0.1:{port}", [u.removeprefix("http://") for u in self.worker_urls]))
+        site.write_text(render_nginx(f"127.0.0.1:{self.port}", [u.removeprefix("http://") for u in self.worker_urls]))
         main = self.tmp / "nginx.conf"
         main.write_text(nginx_main_conf(self.tmp, site))
         checked = subprocess.run([NGINX, "-t", "-p", str(self.tmp), "-c", str(main), "-e", str(self.tmp / "error.log")],
@@ -161,11 +171,12 @@ class Topology:
         nginx_log = self.tmp / "nginx.out"
         self.procs.append(subprocess.Popen([NGINX, "-p", str(self.tmp), "-c", str(main), "-e", str(self.tmp / "error.log"),
                                             "-g", "daemon off;"], stdout=nginx_log.open("w"), stderr=subprocess.STDOUT))
-        self.url = f"http://127.0.0.1:{port}"
         wait_http(self.url + HEALTH, self.procs[-1], nginx_log, timeout=30)
         return self
 
     def stop(self) -> None:
+        if self.shop is not None:
+            self.shop.shutdown()
         for proc in reversed(self.procs):
             proc.terminate()
         for proc in self.procs:
@@ -179,6 +190,28 @@ class Topology:
         pattern = re.compile(r'INFO:\s+(\S+?):\d+ - "\w+ (\S+)')
         return [[m.group(1) for m in pattern.finditer(log.read_text()) if probe in m.group(2)]
                 for log in self.worker_logs]
+
+
+def shop_site(proxy_url: str) -> ThreadingHTTPServer:
+    """A customer's page that embeds the widget as the README says: one script tag, from the proxy."""
+    page = (f'<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>쇼핑몰</title></head>'
+            f'<body><h1>쇼핑몰</h1><script src="{proxy_url}/widget.js" data-lang="ko" defer></script></body></html>')
+
+    class Shop(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer((SHOP_HOST, 0), Shop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +304,28 @@ def test_rate_limit_counts_real_clients_per_worker(topology):
         assert statuses(c, topology.url, 2 * RATE_LIMIT + 1, spoof=True) == [200] * (2 * RATE_LIMIT) + [429]
     with client("127.0.0.6") as c:  # straight at one worker: that worker's window alone
         assert statuses(c, topology.worker_urls[0], RATE_LIMIT + 1, spoof=True) == [200] * RATE_LIMIT + [429]
+
+
+def test_the_widget_on_a_customer_site_answers_through_the_proxy(topology):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(locale="ko-KR")
+            page.goto(topology.shop_url)
+            page.click("#blogqa-widget .bubble")
+            page.fill("#blogqa-widget .input", "환불은 언제까지 요청할 수 있나요?")
+            page.press("#blogqa-widget .input", "Enter")
+            answer = page.locator("#blogqa-widget .bot-answer")
+            sync_api.expect(answer).to_have_count(1, timeout=60_000)
+            assert "14일" in answer.inner_text()
+            href = answer.locator("a.source-link").first.get_attribute("href")
+        finally:
+            browser.close()
+    assert href.startswith(topology.url + "/")  # the source opens on the proxy, not the shop or a worker
+    with sqlite3.connect(topology.events) as db:
+        assert db.execute("SELECT count(*) FROM questions WHERE question=?", ("환불은 언제까지 요청할 수 있나요?",)
+                          ).fetchone()[0] == 1
