@@ -27,6 +27,8 @@ _ARTICLE_TYPES = {"article", "blogposting", "newsarticle", "techarticle", "repor
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 _TEXT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-./]\s*|\s*년\s*)(\d{1,2})(?:\s*[-./]\s*|\s*월\s*)(\d{1,2})(?!\d)")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/-]|$)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 # htmldate from the markup only (meta, JSON-LD, <time>, the URL): its "extensive" search of the
 # text takes a footer's "© 2024" for a date, which would make an about page look dated.
@@ -84,15 +86,19 @@ def extract_page(html: str, url: str | None = None, main_html: str | None = None
 
 
 def main_text(tree, html: str) -> str:
-    """The main content as clean text; trafilatura's precise mode first (it drops share
-    buttons and related links), its recall mode when that finds nothing, the plain
-    `<article>`/`<main>` text as the last resort."""
+    """The main content of a parsed page as clean text; trafilatura's precise mode first (it
+    drops share buttons and related links), its recall mode when that finds nothing, the plain
+    `<article>`/`<main>` text as the last resort. Figure captions and image alt texts are kept,
+    and a code block keeps its language (`language-x` class) on its fence."""
+    languages = _code_languages(tree)
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"  # trafilatura drops captions, but keeps paragraphs
     options = dict(output_format="markdown", include_formatting=True, include_comments=False,
-                   include_tables=True, include_links=False, include_images=False, deduplicate=False)
+                   include_tables=True, include_links=False, include_images=True, deduplicate=False)
     for mode in ({"favor_precision": True}, {"favor_recall": True}):
         text = trafilatura.extract(tree, **options, **mode)
         if text and text.strip():
-            return _tidy(text)
+            return _tidy(text, languages)
     return html_to_text(html)
 
 
@@ -117,17 +123,36 @@ def clean_title(title: str | None, site_name: str | None = None) -> str | None:
     return title
 
 
-def _tidy(text: str) -> str:
-    """trafilatura's markdown -> Post.body: emphasis marks dropped outside code, a blank line
-    after each closing fence (so a heading after code starts its own line)."""
+def _tidy(text: str, languages: dict[str, str]) -> str:
+    """trafilatura's markdown -> Post.body: emphasis marks, escapes and image syntax (its alt
+    text stays) dropped outside code, a blank line after each closing fence (so a heading after
+    code starts its own line)."""
     parts = re.split(r"(^```[^\n]*\n.*?^```$)", text, flags=re.M | re.S)
     out = []
     for number, part in enumerate(parts):
-        if number % 2:  # a fenced block, verbatim
-            out.append(part + "\n")
+        if number % 2:  # a fenced block, verbatim, with its language when the page named one
+            head, _, code = part.partition("\n")
+            language = languages.get(_code_key(code.removesuffix("```")), "")
+            out.append((f"```{language}\n{code}" if head == "```" else part) + "\n")
         else:
-            out.append(_EMPHASIS.sub(r"\2", part))
+            part = _IMAGE.sub(r"\1", part)
+            out.append(_ESCAPED.sub(r"\1", _EMPHASIS.sub(r"\2", part)))
     return normalize_text("".join(out))
+
+
+def _code_key(code: str) -> str:
+    return "".join(code.split())
+
+
+def _code_languages(tree) -> dict[str, str]:
+    """Code text (whitespace ignored) -> its language, from `<pre><code class="language-x">`."""
+    found = {}
+    for pre in tree.iter("pre"):
+        classes = " ".join(node.get("class") or "" for node in [pre, *pre.iter("code")]).split()
+        language = next((c.split("-", 1)[1] for c in classes if c.startswith(("language-", "lang-"))), None)
+        if language:
+            found[_code_key(pre.text_content())] = language
+    return found
 
 
 def _drop_title_heading(body: str, title: str | None) -> str:
