@@ -222,7 +222,7 @@ def test_body_url_is_the_post_url_elsewhere(url):
 
 def test_extra_hosts_name_the_feed_and_body_hosts():
     assert set(detect("https://blog.naver.com/a").extra_hosts) >= {"rss.blog.naver.com", "m.blog.naver.com"}
-    assert detect("https://velog.io/@a").extra_hosts == ("v2.velog.io",)
+    assert detect("https://velog.io/@a").extra_hosts == ("velog.io", "v2.velog.io")
     assert detect("https://techlog.tistory.com/").extra_hosts == ()
 
 
@@ -231,6 +231,8 @@ def test_extra_hosts_name_the_feed_and_body_hosts():
      ["좋은 정보 감사합니다", "카테고리의 다른 글", "Recent Comments", "Blog is powered by"]),
     ("naver/m.blog.naver.com/sunnydev/223344556677", "다음 주에는 영수증 사진에서",   # the third paragraph
      ["이웃추가", "해피빈", "URL복사", "주말에 만든 가계부 앱 회고"]),
+    ("naver/blog.naver.com/PostView.naver?blogId=sunnydev&logNo=223344556688", "명령 두 줄이면 같은 환경을 다시 만들 수 있다",
+     ["이웃커넥트", "저작권은 글쓴이에게", "댓글 쓰기", "파이썬 가상환경을 프로젝트마다 나누는 이유"]),
     ("medium/medium.com/haneul-tech/search-autocomplete-latency-3f2a9c1b7e4d", "인기 검색어 상위 20만 개만 트라이 구조로",
      ["Recommended from Medium", "More from", "Responses (4)"]),
     ("brunch/brunch.co.kr/@mintwriter/5", "설정 변경에도 코드 리뷰를 거치게 하는",

@@ -291,7 +291,7 @@ class Velog(Platform):
     """velog.io/@<user>/<slug> posts; the feed is v2.velog.io/rss/<user>."""
 
     name: str = "velog"
-    extra_hosts: tuple[str, ...] = ("v2.velog.io",)
+    extra_hosts: tuple[str, ...] = ("velog.io", "v2.velog.io")
     body_xpaths: ClassVar[tuple[str, ...]] = (f"//div[{_has_class('atom-one')}]",)
     _USER_PAGES: ClassVar[frozenset[str]] = frozenset({"posts", "series", "about", "followers", "following", "lists"})
 
