@@ -65,7 +65,7 @@ def test_post_fields_and_main_text_only(jekyll):
     assert fifth.tags == ["캐시"] and fifth.author == "김개발"
     assert fifth.body.startswith("5번째 글에서는 캐시 운영 경험 가운데 고유번호 1005번 사례를")
     assert "\n\n## 배경\n\n" in fifth.body and "\n\n## 해결\n\n" in fifth.body
-    assert "```\ndef retry(times):\n    return [wait(2 ** n) for n in range(times)]\n```" in fifth.body
+    assert "```python\ndef retry(times):\n    return [wait(2 ** n) for n in range(times)]\n```" in fifth.body
     assert fifth.body.endswith("결과적으로 장애 시간이 절반으로 줄었습니다.")
 
 
