@@ -21,8 +21,8 @@ from site_server import FIXTURES, SiteServer
 PLATFORMS = ["tistory", "naver", "medium", "brunch", "velog", "wordpress", "ghost", "hugo", "jekyll", "gatsby"]
 
 
-def facts_of(name: str) -> dict:
-    return json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))
+def facts_of(name: str, root=FIXTURES) -> dict:
+    return json.loads((root / name / "expected.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -30,10 +30,10 @@ def proxy(monkeypatch):
     """A SiteServer for one fixture, reached as the HTTP proxy for its real host names."""
     servers = []
 
-    def start(name: str) -> SiteServer:
-        server = SiteServer(FIXTURES / name).__enter__()
+    def start(name: str, root=FIXTURES) -> SiteServer:
+        server = SiteServer(root / name).__enter__()
         servers.append(server)
-        for path, target in facts_of(name).get("redirects", {}).items():
+        for path, target in facts_of(name, root).get("redirects", {}).items():
             server.rule(path, redirect=target, status=301)   # as the live site answers
         monkeypatch.setenv("HTTP_PROXY", server.proxy_url)
         for var in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
@@ -52,8 +52,28 @@ def crawl_site(url: str):
 
 @pytest.mark.parametrize("name", PLATFORMS)
 def test_platform_fixture_end_to_end(name, proxy):
-    facts = facts_of(name)
-    server = proxy(name)
+    check_fixture(name, proxy)
+
+
+def test_tistory_skin_on_its_own_domain(tmp_path, proxy):
+    """The Tistory fixture moved to blog.techlog.example: only the skin's markup says Tistory,
+    and its rules (feed, post URL shapes, the body container that leaves the comments out) still apply."""
+    source = FIXTURES / "tistory"
+    for path in source.rglob("*"):
+        if path.is_file():
+            target = tmp_path / "tistory" / str(path.relative_to(source)).replace("techlog.tistory.com", "blog.techlog.example")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text(encoding="utf-8").replace("techlog.tistory.com", "blog.techlog.example"),
+                              encoding="utf-8")
+    html = (tmp_path / "tistory" / "blog.techlog.example" / "index.html").read_text(encoding="utf-8")
+    assert detect("http://blog.techlog.example/").name == "static"
+    assert detect("http://blog.techlog.example/", html).name == "tistory"
+    check_fixture("tistory", proxy, tmp_path)
+
+
+def check_fixture(name, proxy, root=FIXTURES):
+    facts = facts_of(name, root)
+    server = proxy(name, root)
     for start in facts["start_urls"]:
         result, report = crawl_site(start)
         posts = {p.id: p for p in result.posts}
@@ -73,12 +93,20 @@ def test_platform_fixture_end_to_end(name, proxy):
         requested = {(r.host, r.path) for r in server.requests}
         for url in facts.get("never_fetched", []):
             assert (urlsplit(url).hostname, urlsplit(url).path) not in requested, url
-        platform = detect(start)
+        platform = detect(start, _fixture_html(root / name, start))
         for url in expected:
             body = urlsplit(platform.body_url(url))
             assert (body.hostname, body.path) in requested, (url, "body not read at", body.geturl())
-        fixture_hosts = {p.name for p in (FIXTURES / name).iterdir() if p.is_dir()}
+        fixture_hosts = {p.name for p in (root / name).iterdir() if p.is_dir()}
         assert {r.host for r in server.requests} <= fixture_hosts
         assert all(r.proxied for r in server.requests)   # every request went through the proxy
         assert result.errors == 0, report.warnings
         server.requests.clear()
+
+
+def _fixture_html(site, url: str) -> str | None:
+    """The fixture file a URL is served from (as the crawl saw its start page), if any."""
+    parts = urlsplit(url)
+    path = site / parts.hostname / parts.path.lstrip("/")
+    path = path / "index.html" if path.is_dir() else path
+    return path.read_text(encoding="utf-8") if path.is_file() else None
