@@ -1,13 +1,16 @@
-"""Loaders: a blog (folder, file or feed URL) -> `blogqa.models.Post` objects.
+"""Loaders: a blog (web address, folder, file or feed) -> `blogqa.models.Post` objects.
 
     >>> from blogqa.sources import load, LoadReport
     >>> report = LoadReport()
     >>> # posts = list(load("blog/", report=report)); print(*report.warnings, sep="\\n")
 
 Formats (`FORMATS`), sniffed when `fmt` is None: a folder of Markdown posts (YAML/TOML front
-matter) and/or HTML pages, an RSS/Atom feed (file or http(s) URL), a WordPress WXR export, JSONL.
-A source that cannot be read at all raises SourceError when `load()` is called, and a source
-that gives no post at all (a folder of PDFs, a page that is not a feed) raises NoPostsError once
+matter) and/or HTML pages, an RSS/Atom feed file, a WordPress WXR export, JSONL. An http(s) URL
+is a blog on the web, crawled (`blogqa.crawl`: its sitemap and feed found from any of its URLs,
+each post read from its page); with `fmt="feed"`/`"wxr"` it is that one file, fetched.
+A source that cannot be read at all (or a URL where no feed, sitemap or post page is found)
+raises SourceError when `load()` is called, and a source that gives no post at all (a folder
+of PDFs) raises NoPostsError once
 it has been read; problems with single posts become one-line warnings in the report and the load
 goes on.
 """
