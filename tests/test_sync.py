@@ -142,6 +142,17 @@ def test_sync_rereads_each_source_as_it_was_ingested(blog, tmp_path, mark):
     assert "자주 묻는 질문" not in posts
 
 
+def test_a_folder_ingested_with_a_base_url_keeps_its_live_links_after_sync(blog, tmp_path, mark):
+    location = tmp_path / "idx"
+    idx = Index(str(location), create=True)
+    idx.ingest(str(blog), progress=False, base_url="https://tech.example.com/blog")
+    assert idx.sources()[0].base_url == "https://tech.example.com/blog"
+    post(blog, "2024-03-07-new", "새 글", f"새 글입니다. {mark}새글")
+    assert idx.sync(progress=False).added == 1
+    urls = {p.title: p.url for p in idx.posts()}
+    assert all(url and url.startswith("https://tech.example.com/blog/") for url in urls.values()), urls
+
+
 def test_an_unreadable_source_keeps_its_posts_and_the_others_still_sync(blog, tmp_path, mark):
     location = tmp_path / "idx"
     other = tmp_path / "other"

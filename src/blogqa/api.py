@@ -88,10 +88,17 @@ class Index:
         record = SourceRecord(source_kind(source), source_key(source), fmt=fmt, visibility=visibility,
                               base_url=base_url, max_pages=max_pages)
         load_report = LoadReport()
-        if record.crawled:
+        if record.crawled:  # crawled here, not through load(), to keep the crawl's state for sync()
             from .crawl import crawl
+            from .sources import NoPostsError
 
+            if base_url:
+                raise UsageError(f"{source}: a base URL is for a folder or Markdown/HTML files; "
+                                 f"a web source has its own links")
             result = crawl(source, load_report, max_pages=max_pages, progress=progress, visibility=visibility)
+            if not result.posts:
+                raise NoPostsError(f"{source}: no posts to ingest (the site was read, but no page was a post)",
+                                   load_report)
             posts, record.state = result.posts, result.state.to_json()
         else:
             posts = list(load_source(record, load_report))

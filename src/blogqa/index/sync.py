@@ -127,5 +127,4 @@ def load_source(record: SourceRecord, report):
     """The posts of a source that is read in full (not crawled), as its record says to read it."""
     from ..sources import load
 
-    options = {"base_url": record.base_url} if record.base_url else {}
-    return load(record.location, fmt=record.fmt, report=report, visibility=record.visibility, **options)
+    return load(record.location, fmt=record.fmt, report=report, visibility=record.visibility, base_url=record.base_url)
