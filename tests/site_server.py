@@ -15,7 +15,7 @@ origin as requested (`http://127.0.0.1:PORT` or `http://blog.naver.com`).
         ...crawl(server.url + "/")...
         assert "/private/" not in server.paths()
 
-Every request is logged (`server.requests`: method, host, path, headers, status, bytes, time).
+Every request is logged (`server.requests`: method, host, path, headers, status, bytes, time, end).
 A response carrying an ETag / Last-Modified answers 304 to a matching If-None-Match /
 If-Modified-Since; `auto_etag=True` gives every file an ETag from its bytes.
 """
@@ -45,6 +45,7 @@ class Request:
     bytes: int = 0       # body bytes sent
     proxied: bool = False
     time: float = 0.0    # time.monotonic() when it arrived
+    end: float = 0.0     # time.monotonic() when the answer was sent
 
 
 @dataclass
@@ -159,10 +160,18 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self):
             self._answer(send_body=True)
 
+        def _answer(self, send_body: bool):
+            self._record = None
+            try:
+                self._respond(send_body)
+            finally:
+                if self._record is not None:
+                    self._record.end = time.monotonic()
+
         def do_CONNECT(self):
             self.send_error(405, "CONNECT (https) is not supported by the test proxy")
 
-        def _answer(self, send_body: bool):
+        def _respond(self, send_body: bool):
             proxied = self.path.startswith(("http://", "https://"))
             if proxied:
                 parts = urlsplit(self.path)
@@ -174,8 +183,8 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
                 origin, path = f"http://{host}", self.path
             if host.endswith(":80"):
                 host = host[:-3]
-            record = Request(self.command, host, path, dict(self.headers.items()), proxied=proxied,
-                             time=time.monotonic())
+            record = self._record = Request(self.command, host, path, dict(self.headers.items()),
+                                            proxied=proxied, time=time.monotonic())
             with site._lock:
                 site.requests.append(record)
             rule = site._take_rule(host, path) or Rule()

@@ -162,3 +162,13 @@ def test_unreachable_site_is_a_source_error(jekyll):
     jekyll.__exit__()
     with pytest.raises(SourceError, match=f"^{url}/: ConnectError"):
         crawl_quiet(url + "/")
+
+
+def test_at_most_4_requests_at_a_time_per_host(jekyll):
+    for path in post_paths()[-12:]:
+        jekyll.rule(path, delay=0.3)
+    result, _ = crawl_quiet(jekyll.url + "/", max_pages=12)
+    assert len(result.posts) == 12
+    pages = [r for r in jekyll.requests if r.path.startswith("/2024/")]
+    most = max(sum(1 for other in pages if other.time <= r.time < other.end) for r in pages)
+    assert 2 <= most <= 4, most  # in parallel, never more than 4
