@@ -172,3 +172,19 @@ def test_at_most_4_requests_at_a_time_per_host(jekyll):
     pages = [r for r in jekyll.requests if r.path.startswith("/2024/")]
     most = max(sum(1 for other in pages if other.time <= r.time < other.end) for r in pages)
     assert 2 <= most <= 4, most  # in parallel, never more than 4
+
+
+def test_a_gzipped_sitemap_listed_in_robots_txt(tmp_path):
+    import gzip
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "generic-hugo" / "site", site)
+    (site / "index.xml").unlink()
+    (site / "robots.txt").write_text("User-agent: *\nAllow: /\nSitemap: {{origin}}/sitemap-posts.xml.gz\n")
+    with SiteServer(tmp_path, default_host="site") as server:
+        posts = (site / "posts" / "sitemap.xml").read_bytes().replace(b"{{origin}}", server.url.encode())
+        (site / "sitemap-posts.xml.gz").write_bytes(gzip.compress(posts))  # a file, not Content-Encoding
+        result, report = crawl_quiet(server.url + "/")
+    assert len(result.posts) == 6 and report.warnings == []
+    assert "/sitemap.xml" not in server.paths()  # robots.txt's sitemap was enough

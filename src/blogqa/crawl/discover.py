@@ -9,6 +9,7 @@ each post's full text from its page.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -144,8 +145,18 @@ def discover(start_url: str, start: Page, fetcher: Fetcher, platform: Platform, 
     return found
 
 
+def _xml_bytes(page: Page) -> bytes:
+    """The body, gunzipped when it is a `.xml.gz` file (a sitemap may be), at most XML_LIMIT bytes."""
+    if not page.content.startswith(b"\x1f\x8b"):
+        return page.content
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(page.content, XML_LIMIT)
+    except zlib.error:
+        return b""
+
+
 def _kind(page: Page) -> str:
-    head = page.content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = _xml_bytes(page)[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return "sitemap"
     if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
@@ -183,7 +194,7 @@ def _sitemaps(origin: str, fetcher: Fetcher, platform: Platform, found: Discover
 
 def _read_sitemap(page: Page, fetcher: Fetcher, found: Discovery, seen: set[str], depth: int = 0) -> None:
     try:
-        root = SafeET.fromstring(page.content)
+        root = SafeET.fromstring(_xml_bytes(page))
     except Exception as err:  # defusedxml raises several kinds; any of them: not a sitemap
         fetcher.report.warn(page.url, f"not a readable sitemap ({type(err).__name__})")
         return
