@@ -2,6 +2,7 @@
 body URLs and the post-body container — pure functions, no network."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,6 @@ def test_host_wins_over_markup():
 
 def test_every_fixture_is_detected_from_its_start_page():
     """The home page a user would type, with its markup, names the right platform."""
-    import json
     from urllib.parse import urlsplit
 
     for expected in sorted(SITES.glob("*/expected.json")):
@@ -284,3 +284,33 @@ def test_main_html_none_without_a_container():
 def test_is_post_page_reads_the_template(fixture, verdict):
     html = (SITES / fixture).read_text()
     assert detect("http://" + fixture.split("/", 2)[1] + "/", html).is_post_page(html) is verdict
+
+
+def test_wordpress_rest_listing():
+    platform = detect("http://blog.saebom.example/", '<meta name="generator" content="WordPress 5.4.2" />')
+    first = platform.api_urls("http://blog.saebom.example/2024/02/14/batch-job-retry/")
+    assert first == ["http://blog.saebom.example/wp-json/wp/v2/posts?per_page=100&page=1"]
+    site = SITES / "wordpress-rest" / "blog.saebom.example" / "wp-json" / "wp" / "v2"
+    text = (site / "posts?per_page=100&page=1").read_text()
+    headers = json.loads((site / "posts?per_page=100&page=1.headers.json").read_text())
+    listing = platform.read_api(first[0], text, headers)
+    assert listing.posts == [
+        ("http://blog.saebom.example/2024/03/05/log-sampling/", "2024-03-06T00:12:00Z"),
+        ("http://blog.saebom.example/2024/02/14/batch-job-retry/", "2024-02-14T01:30:00Z"),
+        ("http://blog.saebom.example/2024/01/20/onboarding-checklist/", "2024-01-22T02:00:00Z"),
+    ]
+    assert listing.next_url is None   # X-WP-TotalPages: 1
+    paged = platform.read_api("http://b.kr/wp-json/wp/v2/posts?per_page=100&page=2", text, {"x-wp-totalpages": "3"})
+    assert paged.next_url == "http://b.kr/wp-json/wp/v2/posts?per_page=100&page=3"
+
+
+@pytest.mark.parametrize("text", ['{"code":"rest_no_route","message":"No route","data":{"status":404}}',
+                                  "<html>blocked</html>", ""])
+def test_wordpress_rest_closed_or_not_json(text):
+    platform = detect("https://gaon.wordpress.com/")
+    assert platform.read_api("https://gaon.wordpress.com/wp-json/wp/v2/posts?per_page=100&page=1", text, {}) is None
+
+
+def test_only_wordpress_has_an_api():
+    assert detect("https://techlog.tistory.com/").api_urls("https://techlog.tistory.com/") == []
+    assert detect("https://techlog.tistory.com/").read_api("https://techlog.tistory.com/x", "[]", {}) is None

@@ -16,14 +16,16 @@ URL, so loopback tests reach them through an HTTP forward proxy.
 """
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import lxml.html
 
-__all__ = ["Platform", "detect"]
+__all__ = ["Listing", "Platform", "detect"]
 
 _DATE_PATH = re.compile(r"^/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/)?[^/]+")
 _PAGE_N = re.compile(r"/page/?\d+/?$")
@@ -65,6 +67,15 @@ def _archive_path(url: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """One page of a platform's JSON list of posts (WordPress REST): (post URL, lastmod) pairs,
+    and the next page's URL when there is one."""
+
+    posts: list[tuple[str, str | None]] = field(default_factory=list)
+    next_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Platform:
     """A blog platform's rules. The base class is the "static" site: no feed or sitemap of its
     own, the post text on the post's page, no verdict on URL shapes (the crawl's generic rules
@@ -94,6 +105,15 @@ class Platform:
     def is_post_page(self, html: str) -> bool | None:
         """True/False when the page's own template says post or listing/page (WordPress and
         Ghost body classes, Tistory body ids); None when it does not."""
+        return None
+
+    def api_urls(self, start_url: str) -> list[str]:
+        """First pages of the platform's JSON post lists (WordPress: /wp-json/wp/v2/posts),
+        read with `read_api`; a site that closes its API answers 401/403/404 there."""
+        return []
+
+    def read_api(self, url: str, text: str, headers: Mapping[str, str] | None = None) -> Listing | None:
+        """The posts one API page lists; None when `text` is not such a page."""
         return None
 
     def main_html(self, html: str) -> str | None:
@@ -345,6 +365,41 @@ class WordPress(Platform):
         if segments and segments[0].startswith("wp-sitemap"):
             return False
         return True if _DATE_PATH.match(parts.path) else None
+
+    def api_urls(self, start_url: str) -> list[str]:
+        return [_origin(start_url) + "/wp-json/wp/v2/posts?per_page=100&page=1"]
+
+    def read_api(self, url: str, text: str, headers: Mapping[str, str] | None = None) -> Listing | None:
+        """A /wp-json/wp/v2/posts page: each item's `link` and `modified_gmt` (UTC); the next
+        page while `X-WP-TotalPages` says there is one.
+
+            >>> WordPress().read_api("https://b.kr/wp-json/wp/v2/posts?per_page=1&page=1",
+            ...     '[{"link": "https://b.kr/2024/03/05/x/", "modified_gmt": "2024-03-06T00:12:00"}]',
+            ...     {"X-WP-TotalPages": "2"})
+            Listing(posts=[('https://b.kr/2024/03/05/x/', '2024-03-06T00:12:00Z')], next_url='https://b.kr/wp-json/wp/v2/posts?per_page=1&page=2')
+        """
+        try:
+            items = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(items, list):
+            return None   # {"code": "rest_no_route", ...}: closed or not WordPress
+        posts = []
+        for item in items:
+            link = item.get("link") if isinstance(item, dict) else None
+            if isinstance(link, str) and link.startswith(("http://", "https://")):
+                modified = item.get("modified_gmt") or item.get("date_gmt")
+                posts.append((link, modified + "Z" if isinstance(modified, str) and modified else None))
+        headers = {k.lower(): v for k, v in (headers or {}).items()}
+        parts = urlsplit(url)
+        query = dict(parse_qs(parts.query))
+        page = int((query.get("page") or ["1"])[0]) if (query.get("page") or ["1"])[0].isdigit() else 1
+        total = headers.get("x-wp-totalpages", "")
+        next_url = None
+        if total.isdigit() and page < int(total) and posts:
+            query["page"] = [str(page + 1)]
+            next_url = parts._replace(query=urlencode({k: v[0] for k, v in query.items()})).geturl()
+        return Listing(posts, next_url)
 
     def is_post_page(self, html: str) -> bool | None:
         _, classes = _body_marks(html)
