@@ -186,3 +186,26 @@ def test_a_site_that_cannot_be_read_keeps_its_posts_and_exits_1(site, tmp_path):
     assert json.loads(done.stdout)["errors"] >= 1
     assert any(site.url in line for line in done.stderr.splitlines() if line.startswith("warning: "))
     assert len(list(Index(str(location)).posts())) == len(POSTS)
+
+
+def rss(items: list[tuple[str, str, str]]) -> str:
+    body = "".join(f"<item><title>{title}</title><link>{{{{origin}}}}{path}</link><guid>{{{{origin}}}}{path}</guid>"
+                   f"<pubDate>Wed, 01 May 2024 09:00:00 +0900</pubDate><description>{text}</description></item>"
+                   for path, title, text in items)
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>테크 블로그</title>{body}</channel></rss>'
+
+
+def test_a_feed_ingested_with_format_feed_is_reread_in_full(site, tmp_path, mark):
+    blog: Blog = site.blog
+    blog.write("feed.xml", rss([("/a/", "첫 글", f"첫 글의 본문입니다. {mark}첫"),
+                                ("/b/", "둘째 글", f"둘째 글의 본문입니다. {mark}둘")]))
+    idx = Index(str(tmp_path / "idx"), create=True)
+    assert idx.ingest(site.url + "/feed.xml", fmt="feed", progress=False).added == 2
+    assert [(r.kind, r.fmt, r.state) for r in idx.sources()] == [("url", "feed", None)]
+    blog.write("feed.xml", rss([("/a/", "첫 글", f"첫 글의 본문을 고쳤습니다. {mark}고침"),
+                                ("/c/", "셋째 글", f"셋째 글의 본문입니다. {mark}셋")]))
+    since = len(site.requests)
+    report = idx.sync(progress=False)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 0)
+    assert site.paths()[since:] == ["/feed.xml"], "a feed source is the feed, not a crawl"
+    assert sorted(p.title for p in idx.posts()) == ["셋째 글", "첫 글"]
