@@ -74,6 +74,8 @@ def test_every_fixture_is_detected_from_its_start_page():
     ("https://medium.com/haneul-tech", ["https://medium.com/feed/haneul-tech"], []),
     ("https://medium.com/haneul-tech/code-review-questions-9b8c7d6e5f4a", ["https://medium.com/feed/haneul-tech"], []),
     ("https://medium.com/@bori/a-story-0a1b2c3d4e5f", ["https://medium.com/feed/@bori"], []),
+    ("https://medium.com/cafe1234", ["https://medium.com/feed/cafe1234"], []),
+    ("https://medium.com/p/3f2a9c1b7e4d", [], []),
     ("https://haneul.medium.com/", ["https://haneul.medium.com/feed"], []),
     ("https://brunch.co.kr/@@aB3k/3", ["https://brunch.co.kr/rss/@@aB3k"], []),
     ("https://brunch.co.kr/@mintwriter", [], []),   # the author page advertises its feed
@@ -124,6 +126,7 @@ IS_POST = {
         ("https://m.blog.naver.com/sunnydev/223344556677", True),
         ("https://blog.naver.com/PostView.naver?blogId=sunnydev&logNo=223344556677&redirect=Dlog", True),
         ("https://blog.naver.com/PostView.nhn?blogId=sunnydev&logNo=223344556677", True),
+        ("https://blog.naver.com/sunnydev?Redirect=Log&logNo=223344556677", True),
         ("https://blog.naver.com/sunnydev", False),
         ("https://blog.naver.com/PostList.naver?blogId=sunnydev&categoryNo=7", False),
         ("https://rss.blog.naver.com/sunnydev.xml", False),
@@ -134,6 +137,9 @@ IS_POST = {
         ("https://medium.com/p/3f2a9c1b7e4d", True),
         ("https://medium.com/@bori/a-story-0a1b2c3d4e5f", True),
         ("https://medium.com/haneul-tech", False),
+        ("https://medium.com/cafe1234", False),            # a publication whose name looks like an id
+        ("https://haneul.medium.com/a-story-0a1b2c3d4e5f", True),
+        ("https://haneul.medium.com/about", False),
         ("https://medium.com/@bori", False),
         ("https://medium.com/haneul-tech/tagged/search", False),
         ("https://medium.com/haneul-tech/archive", False),
@@ -200,6 +206,7 @@ def test_engine_post_urls(generator, path, verdict):
     ("https://blog.naver.com/sunnydev/223344556677?fromRss=true&trackingCode=rss", "https://m.blog.naver.com/sunnydev/223344556677"),
     ("https://blog.naver.com/PostView.naver?blogId=sunnydev&logNo=223344556677", "https://m.blog.naver.com/sunnydev/223344556677"),
     ("https://m.blog.naver.com/sunnydev/223344556677", "https://m.blog.naver.com/sunnydev/223344556677"),
+    ("https://blog.naver.com/sunnydev?Redirect=Log&logNo=223344556677", "https://m.blog.naver.com/sunnydev/223344556677"),
     ("https://blog.naver.com/sunnydev", "https://blog.naver.com/sunnydev"),   # not a post: unchanged
 ])
 def test_naver_body_url_is_the_mobile_page(post_url, body_url):

@@ -215,8 +215,8 @@ class Naver(Platform):
         if segments and "." in segments[0]:  # PostView.naver, PostList.naver, PostView.nhn …
             return (query.get("blogId") or [None])[0], (query.get("logNo") or [None])[0]
         blog = segments[0] if segments else None
-        log = segments[1] if len(segments) > 1 and segments[1].isdigit() else None
-        return blog, log
+        log = segments[1] if len(segments) > 1 and segments[1].isdigit() else (query.get("logNo") or [None])[0]
+        return blog, log   # also the old form blog.naver.com/<id>?Redirect=Log&logNo=<n>
 
     def feed_urls(self, start_url: str) -> list[str]:
         blog, _ = self.blog_and_log(start_url)
@@ -254,9 +254,7 @@ class Medium(Platform):
     def feed_urls(self, start_url: str) -> list[str]:
         origin, segments = _origin(start_url), _segments(start_url)
         if _host(start_url) in ("medium.com", "www.medium.com") and segments and segments[0] != "feed":
-            if segments[0] == "p" or self._STORY_ID.search(segments[0]):
-                return []
-            return [f"{origin}/feed/{segments[0]}"]
+            return [] if segments[0] == "p" else [f"{origin}/feed/{segments[0]}"]
         return [origin + "/feed"]
 
     def body_url(self, post_url: str) -> str:
@@ -272,13 +270,9 @@ class Medium(Platform):
             return False
         if segments[0] == "p" and len(segments) == 2:
             return True
-        if any(s.lower() in self._NOT_STORIES for s in segments):
-            return False
-        if self._STORY_ID.search(segments[-1]):
-            return True
-        if on_medium and len(segments) == 1:  # a publication or @user home
-            return False
-        return None
+        if any(s.lower() in self._NOT_STORIES for s in segments) or (on_medium and len(segments) == 1):
+            return False   # listings; on medium.com one segment is a publication or @user home
+        return True if self._STORY_ID.search(segments[-1]) else None
 
 
 @dataclass(frozen=True)
