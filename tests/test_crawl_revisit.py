@@ -59,3 +59,26 @@ def test_revisit_fetches_only_what_may_have_changed(tmp_path):
     assert requested["/posts/post-06/"].status == 200
     assert set(second.state.pages) == {post(n) for n in (1, 2, 3, 6, 7)}
     assert report.warnings == [f"{post(5)}: HTTP 404, not on the site (any more)"]
+
+
+def test_feed_only_site_keeps_posts_that_left_the_feed(tmp_path):
+    """A feed holds the latest posts only: one that drops out of it is still on the site (a
+    conditional GET says so); one whose page is gone is removed."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "generic-hugo" / "site", site)
+    for sitemap in (site / "sitemap.xml", site / "posts" / "sitemap.xml", site / "tags" / "sitemap.xml"):
+        sitemap.unlink()
+    with SiteServer(tmp_path, default_host="site", auto_etag=True) as server:
+        url = server.url
+        first = crawl(url + "/", LoadReport(), progress=False, timeout=3)
+        assert len(first.posts) == 6
+        feed = site / "index.xml"
+        feed.write_text(re.sub(r"<item><title>[^<]*[123]편</title>.*?</item>", "", feed.read_text()))
+        shutil.rmtree(site / "posts" / "post-02")
+        server.requests.clear()
+        second = crawl(url + "/", LoadReport(), previous=first.state, progress=False, timeout=3)
+    post = lambda n: f"{url}/posts/post-{n:02d}/"  # noqa: E731
+    requested = {r.path: r.status for r in server.requests if r.path.startswith("/posts/post-")}
+    assert requested == {"/posts/post-01/": 304, "/posts/post-02/": 404, "/posts/post-03/": 304}
+    assert second.posts == [] and second.removed == {post(2)}
+    assert second.kept == {post(n) for n in (1, 3, 4, 5, 6)}

@@ -19,7 +19,7 @@ from ..errors import SourceError
 from ..models import Post
 from ..sources.report import LoadReport
 from . import platforms
-from .discover import Candidate, discover, fetch_start, looks_like_post_url
+from .discover import Candidate, Discovery, discover, fetch_start, looks_like_post_url
 from .extract import extract_page, url_date
 from .http import PER_HOST, Fetcher, Page, host_of
 from .state import CrawlResult, CrawlState, PageRecord
@@ -44,35 +44,14 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
             fetcher.hosts |= _own_hosts(url, platform)
         found = discover(url, start, fetcher, platform, report)
         result = CrawlResult(posts=[], kept=set(), removed=set(), state=CrawlState(url))
+        old = previous.pages if previous is not None else {}
         on_host, elsewhere = [], []
-        for candidate in found.candidates.values():
+        for candidate in _with_old_pages(found, old, result):
             if looks_like_post_url(candidate.url, platform) is not False:
                 (on_host if host_of(candidate.url) in fetcher.hosts else elsewhere).append(candidate)
         _from_feed(elsewhere, url, result, report, visibility)
-        # newest first (what --max-pages keeps): the feed's, then sure posts, then the rest
-        on_host.sort(key=lambda c: c.lastmod or "", reverse=True)
-        on_host.sort(key=lambda c: (not c.in_feed, looks_like_post_url(c.url, platform) is not True))
-        old = previous.pages if previous is not None else {}
+        todo = _plan(on_host, old, fetcher, platform, max_pages, result)
         visit = _Visit(fetcher, platform, report, visibility)
-        todo = []
-        for candidate in on_host:
-            if not fetcher.allowed(platform.body_url(candidate.url)):  # before --max-pages counts it
-                fetcher.get(platform.body_url(candidate.url))  # the one warning, no request
-                if candidate.url in old and old[candidate.url].post_id:
-                    result.removed.add(old[candidate.url].post_id)  # not ours to index any more
-                continue
-            record = old.get(candidate.url)
-            if record is not None and record.status in (200, 304) and candidate.lastmod and record.lastmod == candidate.lastmod:
-                result.state.pages[candidate.url] = record  # lastmod unchanged: not requested at all
-                result.unchanged += 1
-                if record.post_id:
-                    result.kept.add(record.post_id)
-            elif max_pages is None or len(todo) < max_pages:
-                todo.append((candidate, record))
-            elif record is not None:  # over --max-pages this time: still on the site
-                result.state.pages[candidate.url] = record
-                if record.post_id:
-                    result.kept.add(record.post_id)
         with ThreadPoolExecutor(max_workers=PER_HOST) as pool:
             bar = tqdm(total=len(todo), unit="page", desc="crawl", file=sys.stderr, disable=not progress,
                        leave=False)
@@ -80,15 +59,59 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
                 bar.update()
                 _record(result, outcome)
             bar.close()
-        announced = set(found.candidates)
-        for page_url, record in old.items():
-            if page_url not in announced and record.post_id and record.post_id not in result.kept:
-                result.removed.add(record.post_id)  # left every sitemap and feed
         result.removed -= result.kept | {p.id for p in result.posts}
         result.errors = fetcher.errors
     if previous is None and not result.posts and not any(c.in_feed or c.in_sitemap for c in found.candidates.values()):
         raise SourceError(found.nothing_found(url))
     return result
+
+
+def _with_old_pages(found: Discovery, old: dict[str, PageRecord], result: CrawlResult) -> list[Candidate]:
+    """The candidates, plus the previous crawl's pages that nothing announced this time: with a
+    sitemap read in full, they left it (removed); else (a feed holds the latest posts only, a
+    sitemap failed) they are revisited like pages without a lastmod."""
+    candidates = list(found.candidates.values())
+    complete = found.sitemap_read and not found.incomplete
+    for page_url, record in old.items():
+        if page_url in found.candidates:
+            continue
+        if complete:
+            if record.post_id:
+                result.removed.add(record.post_id)
+        else:
+            candidates.append(Candidate(page_url))
+    return candidates
+
+
+def _plan(candidates: list[Candidate], old: dict[str, PageRecord], fetcher: Fetcher, platform: platforms.Platform,
+          max_pages: int | None, result: CrawlResult) -> list[tuple[Candidate, PageRecord | None]]:
+    """The pages to fetch, newest first (what --max-pages keeps: the feed's, then the pages
+    whose URL says post, then the rest); robots.txt-disallowed pages and pages whose lastmod
+    did not change are settled here without a request."""
+    candidates = sorted(candidates, key=lambda c: c.lastmod or "", reverse=True)
+    candidates.sort(key=lambda c: (not c.in_feed, looks_like_post_url(c.url, platform) is not True))
+    todo = []
+    for candidate in candidates:
+        record = old.get(candidate.url)
+        if not fetcher.allowed(platform.body_url(candidate.url)):
+            fetcher.get(platform.body_url(candidate.url))  # its one warning; no request is made
+            if record is not None and record.post_id:
+                result.removed.add(record.post_id)  # not ours to index any more
+        elif record is not None and record.status in (200, 304) and candidate.lastmod \
+                and record.lastmod == candidate.lastmod:
+            _keep(result, record)  # lastmod unchanged: not requested at all
+            result.unchanged += 1
+        elif max_pages is None or len(todo) < max_pages:
+            todo.append((candidate, record))
+        elif record is not None:  # over --max-pages this time, still on the site
+            _keep(result, record)
+    return todo
+
+
+def _keep(result: CrawlResult, record: PageRecord) -> None:
+    result.state.pages[record.url] = record
+    if record.post_id:
+        result.kept.add(record.post_id)
 
 
 def _from_feed(candidates: list[Candidate], url: str, result: CrawlResult, report: LoadReport,

@@ -59,6 +59,8 @@ class Discovery:
     candidates: dict[str, Candidate] = field(default_factory=dict)   # normalised URL -> candidate
     tried: list[str] = field(default_factory=list)
     start_page: Page | None = None
+    sitemap_read: bool = False   # a sitemap listed pages: what it does not list has left the site
+    incomplete: bool = False     # a sitemap or feed failed to load: the lists may be partial
 
     def nothing_found(self, url: str) -> str:
         return f"{url}: no feed, sitemap or post page found (tried {', '.join(self.tried)})"
@@ -171,6 +173,7 @@ def _probe(fetcher: Fetcher, url: str, found: Discovery, record: bool = True) ->
     if host_of(url) not in fetcher.hosts or not fetcher.allowed(url):
         return None
     page = fetcher.get(url, limit=XML_LIMIT, quiet_status=True)
+    found.incomplete |= page is None  # a failure (its warning is written), not a plain 404
     return page if page is not None and page.status == 200 else None
 
 
@@ -197,6 +200,7 @@ def _read_sitemap(page: Page, fetcher: Fetcher, found: Discovery, seen: set[str]
         root = SafeET.fromstring(_xml_bytes(page))
     except Exception as err:  # defusedxml raises several kinds; any of them: not a sitemap
         fetcher.report.warn(page.url, f"not a readable sitemap ({type(err).__name__})")
+        found.incomplete = True
         return
     tag = root.tag.rsplit("}", 1)[-1].lower()
     entries = [(_child_text(node, "loc"), _child_text(node, "lastmod")) for node in root
@@ -215,6 +219,7 @@ def _read_sitemap(page: Page, fetcher: Fetcher, found: Discovery, seen: set[str]
     for loc, lastmod in entries:
         if loc and host_of(loc) in fetcher.hosts:
             found.add(loc, lastmod=lastmod, in_sitemap=True)
+            found.sitemap_read = True
 
 
 def _child_text(node, name: str) -> str | None:
