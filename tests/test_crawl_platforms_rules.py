@@ -44,6 +44,15 @@ def test_detect_by_host(url, name):
     ('<meta data-rh="true" property="al:ios:app_name" content="Medium"/>', "medium"),
     ('<link rel="stylesheet" href="/wp-content/themes/x/style.css">', "wordpress"),
     ('<meta name="generator" content="Hexo 7">', "static"),
+    # a feed given as the start URL says who wrote it
+    ("<rss><channel><generator>Medium</generator></channel></rss>", "medium"),
+    ("<rss><channel><generator>TISTORY</generator></channel></rss>", "tistory"),
+    ("<rss><channel><generator>https://wordpress.org/?v=6.4.3</generator></channel></rss>", "wordpress"),
+    ("<rss><channel><generator>Ghost 5.79</generator></channel></rss>", "ghost"),
+    ("<rss><channel><generator>Hugo -- 0.123.7</generator></channel></rss>", "hugo"),
+    ('<feed><generator uri="https://jekyllrb.com/" version="4.3.3">Jekyll</generator></feed>', "jekyll"),
+    ("<rss><channel><generator><![CDATA[GatsbyJS]]></generator></channel></rss>", "gatsby"),
+    ("<rss><channel><generator>https://github.com/jpmonette/feed</generator></channel></rss>", "static"),
     ("<p>WordPress, Ghost and Hugo are generators.</p>", "static"),  # words in the text do not count
 ])
 def test_detect_by_markup_on_own_domain(html, name):

@@ -31,6 +31,7 @@ _DATE_PATH = re.compile(r"^/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/)?[^/]+")
 _PAGE_N = re.compile(r"/page/?\d+/?$")
 _GENERATOR = re.compile(
     r"<meta\b(?=[^>]*\bname\s*=\s*[\"']generator[\"'])[^>]*\bcontent\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_FEED_GENERATOR = re.compile(r"<generator\b[^>]*>\s*(?:<!\[CDATA\[)?\s*([^<\]]*)", re.I)
 _BODY_TAG = re.compile(r"<body\b([^>]*)>", re.I)
 _ATTR = re.compile(r"\b(id|class)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 
@@ -492,7 +493,10 @@ def _by_host(host: str) -> Platform | None:
 
 
 def _by_markup(html: str) -> Platform | None:
-    generator = (_GENERATOR.search(html) or [None, ""])[1].strip().lower()
+    generator = (_GENERATOR.search(html) or _FEED_GENERATOR.search(html) or [None, ""])[1].strip().lower()
+    for prefix, platform in (("tistory", Tistory()), ("medium", Medium()), ("https://wordpress.org/", WordPress())):
+        if generator.startswith(prefix):  # a feed's <generator>
+            return platform
     for prefix, platform in (("wordpress", WordPress()), ("ghost", Ghost()), ("hugo", HUGO),
                              ("jekyll", JEKYLL), ("gatsby", GATSBY)):
         if generator.startswith(prefix):
@@ -509,8 +513,8 @@ def _by_markup(html: str) -> Platform | None:
 
 
 def detect(start_url: str, html: str | None = None) -> Platform:
-    """The platform of the blog at `start_url`, by host, else by the start page's markup;
-    the "static" platform otherwise.
+    """The platform of the blog at `start_url`, by host, else by the start page's markup (an
+    HTML page's generator meta or skin, a feed's `<generator>`); the "static" platform otherwise.
 
         >>> detect("https://velog.io/@bori").feed_urls("https://velog.io/@bori")
         ['https://v2.velog.io/rss/bori']
