@@ -50,7 +50,7 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
             if looks_like_post_url(candidate.url, platform) is not False:
                 (on_host if host_of(candidate.url) in fetcher.hosts else elsewhere).append(candidate)
         _from_feed(elsewhere, url, result, report, visibility)
-        todo = _plan(on_host, old, fetcher, platform, max_pages, result)
+        todo = _plan(on_host, old, fetcher, platform, max_pages, result, report)
         visit = _Visit(fetcher, platform, report, visibility)
         with ThreadPoolExecutor(max_workers=PER_HOST) as pool:
             bar = tqdm(total=len(todo), unit="page", desc="crawl", file=sys.stderr, disable=not progress,
@@ -84,7 +84,7 @@ def _with_old_pages(found: Discovery, old: dict[str, PageRecord], result: CrawlR
 
 
 def _plan(candidates: list[Candidate], old: dict[str, PageRecord], fetcher: Fetcher, platform: platforms.Platform,
-          max_pages: int | None, result: CrawlResult) -> list[tuple[Candidate, PageRecord | None]]:
+          max_pages: int | None, result: CrawlResult, report: LoadReport) -> list[tuple[Candidate, PageRecord | None]]:
     """The pages to fetch, newest first (what --max-pages keeps: the feed's, then the pages
     whose URL says post, then the rest); robots.txt-disallowed pages and pages whose lastmod
     did not change are settled here without a request."""
@@ -93,8 +93,10 @@ def _plan(candidates: list[Candidate], old: dict[str, PageRecord], fetcher: Fetc
     todo = []
     for candidate in candidates:
         record = old.get(candidate.url)
-        if not fetcher.allowed(platform.body_url(candidate.url)):
-            fetcher.get(platform.body_url(candidate.url))  # its one warning; no request is made
+        refused = fetcher.refusal(platform.body_url(candidate.url))
+        if refused:
+            report.warn(candidate.url, refused)
+            fetcher.errors += 1
             if record is not None and record.post_id:
                 result.removed.add(record.post_id)  # not ours to index any more
         elif record is not None and record.status in (200, 304) and candidate.lastmod \

@@ -162,6 +162,16 @@ class Fetcher:
 
     # ------------------------------------------------------------------ fetching
 
+    def refusal(self, url: str) -> str | None:
+        """Why `url` may not be fetched at all (another host, robots.txt); None when it may."""
+        if host_of(url) not in self.hosts:
+            return f"host {host_of(url)!r} is not the blog's own host, not fetched"
+        if not self.allowed(url):
+            error = self._robots_errors.get(origin_of(url))
+            return (f"robots.txt not readable ({error}), not fetched" if error
+                    else "disallowed by robots.txt, not fetched")
+        return None
+
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             limit: int = PAGE_LIMIT, quiet_status: bool = False) -> Page | None:
         """`fetch`, with its failure written as one warning line "URL: reason" (and None)."""
@@ -177,12 +187,9 @@ class Fetcher:
         """GET `url` politely; a str says why not (disallowed, off-host, network error, HTTP
         error, too large), counted in `errors`, for the caller to report. A 304 (after
         `etag`/`last_modified`) is a Page with status 304; 404/410 a Page too when `quiet_status`."""
-        if host_of(url) not in self.hosts:
-            return self._failed(f"host {host_of(url)!r} is not the blog's own host, not fetched")
-        if not self.allowed(url):
-            error = self._robots_errors.get(origin_of(url))
-            return self._failed(f"robots.txt not readable ({error}), not fetched" if error
-                                else "disallowed by robots.txt, not fetched")
+        refused = self.refusal(url)
+        if refused:
+            return self._failed(refused)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -281,6 +288,7 @@ class Fetcher:
             time.sleep(start - now)
 
     def _failed(self, reason: str) -> str:
+        """Count a failure; the caller reports it."""
         with self._lock:
             self.errors += 1
         return reason
