@@ -37,6 +37,9 @@ def mark() -> str:
     return "표식" + uuid.uuid4().hex[:10]
 
 
+OWN_WORD = {"deploy": "배포", "kafka": "카프카", "hiring": "채용"}  # each `blog` post's text ends in mark + its word
+
+
 @pytest.fixture
 def blog(tmp_path, mark) -> Path:
     folder = tmp_path / "blog"
@@ -226,3 +229,55 @@ def test_cli_sync_exits_3_while_another_ingest_holds_the_index(blog, tmp_path):
         done = blogqa("sync", "--index", str(location), "-q")
     assert done.returncode == 3
     assert "another ingest is running" in done.stderr
+
+
+def test_searches_during_syncs_always_see_one_whole_generation(blog, tmp_path, mark, monkeypatch):
+    """Two reader threads search (BM25 and dense) one Index while syncs switch generations: no
+    search fails, and every hit's text is its own post's (never a chunk of another generation).
+    Loading BM25 is slowed down so that one reader's switch to a new generation takes a while
+    (as it does on a big index) while the other reader searches."""
+    import threading
+    import time
+
+    import bm25s
+
+    load = bm25s.BM25.load
+
+    def slow_load(*args, **kwargs):
+        time.sleep(0.05)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(bm25s.BM25, "load", slow_load)
+    location = tmp_path / "idx"
+    writer = Index(str(location), create=True)
+    writer.ingest(str(blog), progress=False)
+    reader = Index(str(location))
+    problems: list[str] = []
+    generations: set[str] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                for hit in reader.search(f"{mark} 글입니다", k=10, mode="hybrid").hits:
+                    slug = hit.post.id.removesuffix(".md").split("-", 3)[-1]
+                    if f"{mark}{OWN_WORD.get(slug, slug)}" not in hit.text:
+                        problems.append(f"{hit.post.id}: {hit.text!r}")
+                generations.add(reader.stats()["generation"])
+            except Exception as err:  # noqa: BLE001 - what the test looks for
+                problems.append(repr(err))
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(4):
+            post(blog, f"2024-04-0{n + 1}-new{n}", f"새 글 {n}", f"새 글{n} 글입니다. {mark}new{n}")
+            assert writer.sync(progress=False).added == 1
+            time.sleep(0.2)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert problems == []
+    assert len(generations) > 1, "the readers followed the switches"
