@@ -76,13 +76,17 @@ class Discovery:
 
 
 def normalise_url(url: str) -> str:
-    """No fragment, no tracking parameters, lower-case scheme and host.
+    """No fragment, no tracking parameters (utm_*, fbclid, gclid, Medium's source=rss…),
+    lower-case scheme and host.
 
         >>> normalise_url("HTTPS://Blog.Example/a?utm_source=x&id=2#top")
         'https://blog.example/a?id=2'
+        >>> normalise_url("https://medium.com/t/kafka-3f2a?source=rss----7e1c---4")
+        'https://medium.com/t/kafka-3f2a'
     """
     parts = urlsplit(url.strip())
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not _TRACKING.match(k) and not (k == "source" and v.startswith("rss"))])
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
 
 
