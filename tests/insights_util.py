@@ -124,3 +124,23 @@ def write_log(store, clock: Clock, ids: dict[str, str]) -> None:
     store.add_handover(contact="010-1234-5678", question="사람과 통화하고 싶어요", surface="public", reason="other")
     clock.at(16, 0, 0)
     store.log_question(kind="ask", surface="public", question="창 뒤의 질문", latency_ms=999.0, answer_id="after")
+
+
+def make_world(root: Path) -> dict:
+    """The index, its post ids and the log of `write_log` at the default events path (beside the
+    index folder), written with the store's clock set per event."""
+    import blogqa.events.store as store_module
+    from blogqa.events import open_events
+
+    index = build_index(root)
+    ids = post_ids(index)
+    clock = Clock()
+    real_now = store_module.now
+    store_module.now = clock
+    try:
+        store = open_events(str(index), None)
+        write_log(store, clock, ids)
+        store.close()
+    finally:
+        store_module.now = real_now
+    return {"index": index, "ids": ids, "events": index.parent / "events.sqlite"}

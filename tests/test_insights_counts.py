@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from insights_util import PARKING, WINDOW, Clock, build_index, post_ids, write_log
+from insights_util import PARKING, WINDOW, make_world
 
 from blogqa.insights import EventLog, Window
 from blogqa.insights import counts
@@ -21,23 +21,7 @@ from blogqa.insights.deflection import deflection
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    """The index, its post ids and the events log at the default path beside the index folder."""
-    import blogqa.events.store as store_module
-    from blogqa.events import open_events
-
-    root = tmp_path_factory.mktemp("insights")
-    index = build_index(root)
-    ids = post_ids(index)
-    clock = Clock()
-    real_now = store_module.now
-    store_module.now = clock
-    try:
-        store = open_events(str(index), None)
-        write_log(store, clock, ids)
-        store.close()
-    finally:
-        store_module.now = real_now
-    return {"index": index, "ids": ids, "events": index.parent / "events.sqlite"}
+    return make_world(tmp_path_factory.mktemp("insights"))
 
 
 @pytest.fixture

@@ -89,3 +89,13 @@ def test_suggested_title_from_shared_words():
     assert suggested_title("도도 포인트를 현금으로 환불받을 수 있나요?", words) == "도도 포인트 현금 환불 안내"
     assert suggested_title("How does Dable use Kafka for click logs?", ["dable", "kafka"]) == "About Dable Kafka"
     assert suggested_title("회사 주차장?", []) == "회사 주차장?"
+
+
+def test_weights_count_repeated_questions():
+    """A text asked three times weighs three: its group ranks first, and it pulls the average."""
+    v = np.array([[1, 0], [0, 1], [0.6, 0.8]], dtype=float)  # cosines: 0-2 0.6, 1-2 0.8, 0-1 0
+    assert group(v, 0.7) == [[1, 2], [0]]
+    assert group(v, 0.7, weights=[3, 1, 1]) == [[0], [1, 2]]  # 3 questions outweigh 2
+    # {1, 2} against 0: (1 * 0 + 1 * 0.6) / 2 = 0.3 unweighted, (1 * 0 + 4 * 0.6) / 5 = 0.48 with 2 asked 4 times
+    assert group(v, 0.4) == [[1, 2], [0]]
+    assert group(v, 0.4, weights=[1, 1, 4]) == [[0, 1, 2]]

@@ -25,14 +25,22 @@ from .log import EventLog
 # questions have their three rewrites in one group; on all six blogs 0.91 is best too (pooled pair
 # F1 0.96, 91.5% of triples together). Below ~0.90 different questions of one blog start to merge.
 SIMILARITY = 0.91
-MAX_QUESTIONS = 2000  # the most recent ones: clustering costs O(n^2) memory
+# A post "almost answers" a gap when both retrievers rank it first (the answer gate's "agree"
+# evidence) and the question's best cosine over the blog is at least NEAR_POST. Checked on the
+# simulated month over examples/sample-blog (bench/simulate_month.py): of 20 gap groups this shows a
+# post for 12, each the post a person would point to, and none for the 8 the blog does not cover
+# (tax invoices, closing an account, the phone number, ...), one of which (card fees) a post
+# touches. Cosine alone does not separate them: unrelated posts reach 0.866 there.
+NEAR_POST = 0.85
+MAX_TEXTS = 3000  # distinct questions, the most recent kept: clustering costs O(n^2) memory
 EXAMPLES = 3
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9.+#-]*$")
 STOPWORDS = frozenset("""a an the and or but is are was were be been do does did how what when where why which who
     can could should would will i we you my our your it its to of in on for with at by from about any there this
-    that have has had get got use used using please know tell me us if not no yes hi hello thanks""".split())
+    that have has had get got use used using please know tell me us if not no yes hi hello thanks long much many
+    take 며칠 얼마 무엇 뭐 어디 언제 누구 정도 문의 궁금""".split())
 
 
 @dataclass
@@ -52,7 +60,7 @@ def gap_questions(log: EventLog) -> list[GapQuestion]:
             out.append(GapQuestion(q["question"], "not_helpful"))
     out += [GapQuestion(h["question"], "handed_over") for h in log.handovers
             if h.get("answer_id") not in log.question_by_answer and (h.get("question") or "").strip()]
-    return out[-MAX_QUESTIONS:]
+    return out
 
 
 BATCH = 64
@@ -75,16 +83,17 @@ def embed_questions(embedder, texts: list[str], progress: bool = False) -> np.nd
     return vectors / np.where(norms == 0, 1, norms)
 
 
-def group(vectors: np.ndarray, threshold: float = SIMILARITY) -> list[list[int]]:
-    """Average-linkage clusters of unit vectors (Lance-Williams updates on one similarity matrix),
-    largest first, each listing row numbers in order:
+def group(vectors: np.ndarray, threshold: float = SIMILARITY, weights: list[float] | None = None) -> list[list[int]]:
+    """Average-linkage clusters of unit vectors (Lance-Williams updates on one similarity matrix);
+    `weights` counts how often each row occurs (a text asked five times weighs five). Largest
+    (by weight) first, each listing row numbers in order:
     `group(np.array([[1, 0], [1, 0], [0, 1]]), 0.9) == [[0, 1], [2]]`."""
     n = len(vectors)
     if n == 0:
         return []
     sim = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors, dtype=np.float64).T
     np.fill_diagonal(sim, -np.inf)
-    sizes = np.ones(n)
+    sizes = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     members = [[i] for i in range(n)]
     while n > 1:
         a, b = divmod(int(np.argmax(sim)), n)
@@ -97,21 +106,23 @@ def group(vectors: np.ndarray, threshold: float = SIMILARITY) -> list[list[int]]
         sizes[a] += sizes[b]
         members[a] += members[b]
         members[b] = []
-    groups = [sorted(m) for m in members if m]
-    return sorted(groups, key=lambda m: (-len(m), m[0]))
+    alive = [i for i in range(n) if members[i]]
+    return [sorted(members[i]) for i in sorted(alive, key=lambda i: (-sizes[i], min(members[i])))]
 
 
-def central_order(vectors: np.ndarray, rows: list[int]) -> list[int]:
-    """`rows` by mean similarity to the rest of the group, most central first."""
-    if len(rows) < 3:
+def central_order(vectors: np.ndarray, rows: list[int], weights: list[float] | None = None) -> list[int]:
+    """`rows` by weighted mean similarity to the group, most central first (ties: more asked first)."""
+    w = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=np.float64)
+    if len(rows) < 2:
         return list(rows)
     sub = vectors[rows] @ vectors[rows].T
-    return [rows[i] for i in np.argsort(-sub.mean(axis=1), kind="stable")]
+    score = (sub * w[None, :]).sum(axis=1) / w.sum()
+    return [rows[i] for i in sorted(range(len(rows)), key=lambda i: (-score[i], -w[i], i))]
 
 
 def title_words(tokens: list[list[str]], central: list[str]) -> list[str]:
     """Words at least half the group's questions share (all of them for two), in the central
-    question's order; one-letter Hangul morphemes and English function words left out:
+    question's order; one-letter tokens, question words and English function words left out:
     `title_words([["포인트", "환불"], ["포인트", "환불", "현금"]], ["포인트", "현금", "환불"])
     == ["포인트", "환불"]`."""
     seen = Counter(t for toks in tokens for t in set(toks))
@@ -120,7 +131,7 @@ def title_words(tokens: list[list[str]], central: list[str]) -> list[str]:
     for t in central:
         if t in words or t in STOPWORDS or seen[t] < need:
             continue
-        if len(t) < 2 and not _LATIN.match(t):
+        if len(t) < 2:  # "v" of "v2", "D" of "D+1", one-syllable stems
             continue
         words.append(t)
     return words[:5]
@@ -140,30 +151,42 @@ def suggested_title(central_text: str, words: list[str]) -> str:
 
 def gaps(log: EventLog, index, threshold: float = SIMILARITY, limit: int = 20, progress: bool = False) -> list[dict]:
     """Groups of gap questions, largest first: size, examples, why (counts by reason),
-    nearest_post {post_id, title, similarity} or None, suggested_title."""
+    nearest_post {post_id, title, url, similarity} or None, suggested_title. Each distinct text
+    is embedded once and weighs as often as it was asked."""
     found = gap_questions(log)
     if not found:
         return []
-    texts = [g.text for g in found]
+    texts = list(dict.fromkeys(g.text for g in reversed(found)))[:MAX_TEXTS][::-1]
+    row_of = {t: i for i, t in enumerate(texts)}
+    found = [g for g in found if g.text in row_of]
+    weights = Counter(g.text for g in found)
     vectors = embed_questions(index.embedder, texts, progress)
     tokenizer = index.tokenizer
     out = []
-    for rows in group(vectors, threshold)[:limit]:
-        ordered = central_order(vectors, rows)
-        examples = list(dict.fromkeys(texts[i] for i in ordered))[:EXAMPLES]
+    for rows in group(vectors, threshold, [weights[t] for t in texts])[:limit]:
+        ordered = central_order(vectors, rows, [weights[texts[i]] for i in rows])
         central = texts[ordered[0]]
-        words = title_words([tokenizer.tokens(texts[i]) for i in rows], tokenizer.tokens(central))
-        out.append({"size": len(rows), "examples": examples,
-                    "why": dict(Counter(found[i].why for i in rows)),
+        members = set(rows)
+        words = title_words([topic_words(tokenizer, texts[i]) for i in rows for _ in range(weights[texts[i]])],
+                            topic_words(tokenizer, central))
+        out.append({"size": sum(weights[texts[i]] for i in rows), "examples": [texts[i] for i in ordered[:EXAMPLES]],
+                    "why": dict(Counter(g.why for g in found if row_of[g.text] in members)),
                     "nearest_post": nearest_post(index, central),
                     "suggested_title": suggested_title(central, words)})
-    return out
+    return sorted(out, key=lambda g: -g["size"])
+
+
+def topic_words(tokenizer, text: str) -> list[str]:
+    """The nouns and foreign words of `text` (what a title is made of)."""
+    return [t for t, topic in tokenizer.tagged_tokens(text) if topic]
 
 
 def nearest_post(index, question: str) -> dict | None:
-    """The post the index's own search shows first, with the best dense similarity it saw."""
+    """The post the index's own search shows first, with the best dense similarity it saw; None
+    unless both retrievers agree on it and it is near enough (NEAR_POST)."""
     result = index.search(question, k=1)
-    if not result.hits:
+    agree = result.top_dense_post is not None and result.top_dense_post == result.top_lexical_post
+    if not result.hits or not agree or result.best_dense < NEAR_POST:
         return None
     post = result.hits[0].post
     return {"post_id": post.id, "title": post.title, "url": post.url,

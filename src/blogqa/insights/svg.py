@@ -10,13 +10,14 @@ COLORS = {"answered": "#2f855a", "abstained": "#d69e2e", "handed_over": "#c53030
           "rate": "#2b6cb0", "strict_rate": "#805ad5", "gap": "#dd6b20", "grid": "#e2e8f0", "text": "#2d3748"}
 LABELS = {"answered": "답변 answered", "abstained": "답 없음 abstained", "handed_over": "상담 연결 handed over",
           "rate": "해결률 rate", "strict_rate": "엄격 strict"}
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 36
+WIDTH, HEIGHT = 480, 260  # small enough that 12-unit labels stay readable on a 375 px phone
+GAPS_WIDTH = 640
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 34, 36
 
 
-def _svg(name: str, title: str, body: list[str], height: int = HEIGHT) -> str:
+def _svg(name: str, title: str, body: list[str], height: int = HEIGHT, width: int = WIDTH) -> str:
     return (f'<svg class="chart" data-chart="{name}" xmlns="http://www.w3.org/2000/svg" role="img" '
-            f'viewBox="0 0 {WIDTH} {height}" width="100%" font-family="{escape(FONT)}" font-size="12" '
+            f'viewBox="0 0 {width} {height}" width="100%" font-family="{escape(FONT)}" font-size="12" '
             f'fill="{COLORS["text"]}"><title>{escape(title)}</title>{"".join(body)}</svg>')
 
 
@@ -26,12 +27,17 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 12, 
             f'{escape(text)}</text>')
 
 
+def text_width(text: str, size: float = 12) -> float:
+    """About how wide `text` draws: Hangul and other wide letters 1 em, the rest 0.58 em."""
+    return size * sum(1.0 if ord(ch) > 0x2E80 else 0.58 for ch in text)
+
+
 def _legend(keys: list[str], y: float = 16) -> list[str]:
     out, x = [], LEFT
     for key in keys:
-        out.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{COLORS[key]}"/>')
-        out.append(_text(x + 14, y, LABELS[key]))
-        x += 26 + 7.5 * len(LABELS[key])
+        out.append(f'<rect x="{x:.1f}" y="{y - 9}" width="10" height="10" fill="{COLORS[key]}"/>')
+        out.append(_text(x + 14, y, LABELS[key], size=11))
+        x += 24 + text_width(LABELS[key], 11)
     return out
 
 
@@ -113,16 +119,17 @@ def top_gaps(gaps: list[dict], top: int = 8) -> str:
     height = TOP + row * max(len(shown), 1) + 12
     label_w = 300
     maximum = max((g["size"] for g in shown), default=1)
-    body = [_text(LEFT - 36, 18, "쓸 글 (질문 묶음 크기) / Posts to write (questions per group)")]
+    body = [_text(8, 18, "쓸 글 (질문 묶음 크기) / Posts to write (questions per group)")]
     for i, gap in enumerate(shown):
         y = TOP + row * i
         title = gap["suggested_title"]
-        title = title if len(title) <= 30 else title[:29] + "…"
-        w = (WIDTH - RIGHT - label_w - 40) * gap["size"] / maximum
+        while text_width(title) > label_w - 16 and len(title) > 2:
+            title = title[:-2] + "…"
+        w = max((GAPS_WIDTH - RIGHT - label_w - 40) * gap["size"] / maximum, 2)
         body.append(_text(label_w - 8, y + 15, title, anchor="end"))
-        body.append(f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{max(w, 2):.1f}" height="{row - 8}" '
+        body.append(f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" '
                     f'fill="{COLORS["gap"]}"><title>{escape(gap["suggested_title"])}: {gap["size"]}</title></rect>')
-        body.append(_text(label_w + max(w, 2) + 6, y + 15, str(gap["size"])))
+        body.append(_text(label_w + w + 6, y + 15, str(gap["size"])))
     if not shown:
-        body.append(_text(WIDTH / 2, TOP + 16, "빈틈 없음 / no gaps", anchor="middle"))
-    return _svg("gaps", "쓸 글 / Top content gaps", body, height=height)
+        body.append(_text(GAPS_WIDTH / 2, TOP + 16, "빈틈 없음 / no gaps", anchor="middle"))
+    return _svg("gaps", "쓸 글 / Top content gaps", body, height=height, width=GAPS_WIDTH)

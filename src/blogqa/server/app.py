@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..config import Settings, load_settings
-from . import errors, pages, routes_api, routes_openai, routes_public
+from . import errors, pages, routes_api, routes_insights, routes_openai, routes_public
 from ..events import open_events
 from .gate import Gate
 from .service import Service
@@ -60,6 +60,7 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
     app.include_router(routes_api.router)
     app.include_router(routes_public.router)
     app.include_router(routes_openai.router)
+    app.include_router(routes_insights.router)
     app.include_router(pages.router)
     swagger = pages.swagger_dir()
     if swagger is not None:
