@@ -143,6 +143,7 @@
      request gets the same CORS preflight as a question and never reaches the answering code. */
   var checked = null;
   function checkOrigin() {
+    if (BASE === window.location.origin) { return null; }  // no CORS here; a 403 to a question still says why
     if (!checked) {
       checked = fetch(BASE + "/api/public/ask", { method: "OPTIONS", credentials: "omit" })
         .then(function (response) { return response.status === 403 ? refusal() : null; })
@@ -240,8 +241,9 @@
     input.setAttribute("aria-label", t("placeholder"));
     bubble.setAttribute("aria-label", t("open"));
     closeButton.setAttribute("aria-label", t("close"));
-    var refused = root.querySelector(".refused");
-    if (refused) { refused.textContent = t("refused", { origin: window.location.origin }); }
+    root.querySelectorAll(".refused").forEach(function (node) {
+      node.textContent = t("refused", { origin: window.location.origin });
+    });
   }
 
   /* Scroll to the end, but never past the start of `node` (a long answer is read from its top). */
