@@ -8,10 +8,9 @@ sitemap lists them, never downloaded), each post's text read where the platform 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
-
-from urllib.parse import urlsplit
 
 from blogqa.crawl import crawl
 from blogqa.crawl.platforms import detect
@@ -58,17 +57,42 @@ def test_platform_fixture_end_to_end(name, proxy):
 def test_tistory_skin_on_its_own_domain(tmp_path, proxy):
     """The Tistory fixture moved to blog.techlog.example: only the skin's markup says Tistory,
     and its rules (feed, post URL shapes, the body container that leaves the comments out) still apply."""
-    source = FIXTURES / "tistory"
-    for path in source.rglob("*"):
-        if path.is_file():
-            target = tmp_path / "tistory" / str(path.relative_to(source)).replace("techlog.tistory.com", "blog.techlog.example")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(path.read_text(encoding="utf-8").replace("techlog.tistory.com", "blog.techlog.example"),
-                              encoding="utf-8")
+    move_fixture("tistory", tmp_path, [("techlog.tistory.com", "blog.techlog.example")])
     html = (tmp_path / "tistory" / "blog.techlog.example" / "index.html").read_text(encoding="utf-8")
     assert detect("http://blog.techlog.example/").name == "static"
     assert detect("http://blog.techlog.example/", html).name == "tistory"
     check_fixture("tistory", proxy, tmp_path)
+
+
+def test_medium_publication_on_its_own_domain(tmp_path, proxy):
+    """The Medium publication moved to tech.haneul.example (stories at /<slug>-<id>, the feed at
+    /feed), as Medium serves custom domains: found by the page's Medium app markup."""
+    move_fixture("medium", tmp_path, [("medium.com/feed/haneul-tech", "tech.haneul.example/feed"),
+                                      ("medium.com/haneul-tech/", "tech.haneul.example/"),
+                                      ("medium.com/haneul-tech", "tech.haneul.example"),
+                                      ('href="/haneul-tech/', 'href="/'), ('href="/haneul-tech?', 'href="/?')])
+    html = (tmp_path / "medium" / "tech.haneul.example" / "index.html").read_text(encoding="utf-8")
+    assert detect("http://tech.haneul.example/").name == "static"
+    assert detect("http://tech.haneul.example/", html).name == "medium"
+    check_fixture("medium", proxy, tmp_path)
+
+
+def move_fixture(name: str, root, replacements: list[tuple[str, str]]) -> None:
+    """A copy of fixture `name` under `root` with every path and text rewritten by `replacements`
+    (URLs of one host moved to another)."""
+    source = FIXTURES / name
+
+    def moved(text: str) -> str:
+        for old, new in replacements:
+            text = text.replace(old, new)
+        return text
+
+    for path in source.rglob("*"):
+        if path.is_file():
+            relative = str(path.relative_to(source))
+            target = root / name / moved(relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(moved(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def check_fixture(name, proxy, root=FIXTURES):
