@@ -188,3 +188,18 @@ def test_a_gzipped_sitemap_listed_in_robots_txt(tmp_path):
         result, report = crawl_quiet(server.url + "/")
     assert len(result.posts) == 6 and report.warnings == []
     assert "/sitemap.xml" not in server.paths()  # robots.txt's sitemap was enough
+
+
+def test_a_first_crawl_that_reads_no_post_is_an_error(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitemap.xml").write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                      "<url><loc>{{origin}}/a/</loc></url><url><loc>{{origin}}/b/</loc></url></urlset>")
+    (site / "index.html").write_text("<html><body><p>home</p></body></html>")
+    with SiteServer(tmp_path, default_host="site") as server:
+        server.rule("/a/", status=500, body=b"down")
+        server.rule("/b/", status=500, body=b"down")
+        with pytest.raises(SourceError) as err:
+            crawl_quiet(server.url + "/", max_retry_wait=0.01)
+    assert str(err.value) in {f"{server.url}/: no post could be read (2 pages tried; first: {server.url}/{page}/: HTTP 500)"
+                              for page in "ab"}  # first to fail of two fetched at once

@@ -50,6 +50,7 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
             if looks_like_post_url(candidate.url, platform) is not False:
                 (on_host if host_of(candidate.url) in fetcher.hosts else elsewhere).append(candidate)
         _from_feed(elsewhere, url, result, report, visibility)
+        warned = len(report.warnings)
         todo = _plan(on_host, old, fetcher, platform, max_pages, result, report)
         visit = _Visit(fetcher, platform, report, visibility)
         with ThreadPoolExecutor(max_workers=PER_HOST) as pool:
@@ -61,8 +62,11 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
             bar.close()
         result.removed -= result.kept | {p.id for p in result.posts}
         result.errors = fetcher.errors
-    if previous is None and not result.posts and not any(c.in_feed or c.in_sitemap for c in found.candidates.values()):
-        raise SourceError(found.nothing_found(url))
+    if previous is None and not result.posts:  # a first crawl with nothing to index is an error
+        if not any(c.in_feed or c.in_sitemap for c in found.candidates.values()):
+            raise SourceError(found.nothing_found(url))
+        first = f"; first: {report.warnings[warned]}" if len(report.warnings) > warned else ""
+        raise SourceError(f"{url}: no post could be read ({len(todo)} pages tried{first})")
     return result
 
 
