@@ -7,6 +7,11 @@ Hugo, Jekyll, Gatsby; a Tistory skin or a Medium publication on its own domain);
 site is "static" (the crawl's generic rules). The platform's URLs keep the scheme of the start
 URL, so loopback tests reach them through an HTTP forward proxy.
 
+Each Platform answers the crawl's questions: feed_urls, sitemap_urls, body_url, is_post_url
+(the crawl contract), and main_html (the post-body container, so comments and widgets inside
+the skin's main column stay out), is_post_page (the template's own verdict), api_urls/read_api
+(WordPress's REST list of posts).
+
     >>> p = detect("https://blog.naver.com/sunnydev/223344556677")
     >>> p.name, p.feed_urls("https://blog.naver.com/sunnydev"), p.body_url("https://blog.naver.com/sunnydev/223344556677")
     ('naver', ['https://rss.blog.naver.com/sunnydev.xml'], 'https://m.blog.naver.com/sunnydev/223344556677')
@@ -385,16 +390,14 @@ class WordPress(Platform):
             if isinstance(link, str) and link.startswith(("http://", "https://")):
                 modified = item.get("modified_gmt") or item.get("date_gmt")
                 posts.append((link, modified + "Z" if isinstance(modified, str) and modified else None))
-        headers = {k.lower(): v for k, v in (headers or {}).items()}
+        total = {k.lower(): v for k, v in (headers or {}).items()}.get("x-wp-totalpages", "")
         parts = urlsplit(url)
-        query = dict(parse_qs(parts.query))
-        page = int((query.get("page") or ["1"])[0]) if (query.get("page") or ["1"])[0].isdigit() else 1
-        total = headers.get("x-wp-totalpages", "")
-        next_url = None
-        if total.isdigit() and page < int(total) and posts:
-            query["page"] = [str(page + 1)]
-            next_url = parts._replace(query=urlencode({k: v[0] for k, v in query.items()})).geturl()
-        return Listing(posts, next_url)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        page = int(query["page"]) if query.get("page", "").isdigit() else 1
+        if not (posts and total.isdigit() and page < int(total)):
+            return Listing(posts)
+        query["page"] = str(page + 1)
+        return Listing(posts, parts._replace(query=urlencode(query)).geturl())
 
     def is_post_page(self, html: str) -> bool | None:
         _, classes = _body_marks(html)
