@@ -209,7 +209,10 @@ class _Visit:
         if verdict is None and not candidate.in_feed and not (extracted.is_article and date):
             return None
         title = extracted.title or (entry.title if entry else None)
-        body = extracted.body or (entry.body if entry else "")
+        body = extracted.body
+        if not body.strip() and entry is not None and entry.body.strip():
+            self.report.warn(candidate.url, "no text found on the page; the feed entry's text is used")
+            body = entry.body
         if not title or not body.strip():
             self.report.warn(candidate.url, "no title or text found on the page, skipped")
             return None
