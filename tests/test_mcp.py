@@ -1,20 +1,30 @@
 """Issue 17: `blogqa mcp --index IDX [--public]`, driven by the official MCP Python SDK's own
 client (stdio_client + ClientSession) against the real command in a subprocess, over a tiny
 index of three short posts (one internal). The tools return what `blogqa search --json` and
-`blogqa ask --json` print."""
+`blogqa ask --json` print. `blogqa serve --mcp` serves the same tools over streamable HTTP at
+/mcp, an internal endpoint behind the gate."""
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+
+import httpx
 
 import pytest
 
 pytest.importorskip("mcp", reason="the MCP tests need the mcp extra (pip install -e '.[mcp]')")
 from mcp import ClientSession, StdioServerParameters  # noqa: E402
 from mcp.client.stdio import stdio_client  # noqa: E402
+
+try:  # the SDK's streamable HTTP client: its 2.x name, then its 1.x name
+    from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+except ImportError:
+    from mcp.client.streamable_http import streamablehttp_client as streamable_http_client  # noqa: E402
 
 POSTS = {
     "public/_posts/2024-03-01-deploy.md": """---
@@ -137,3 +147,53 @@ def test_missing_index_is_one_line_exit_2(tmp_path):
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("blogqa: error:") and "nope" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def served(index_dir, tmp_path_factory):
+    """`blogqa serve --mcp` on the tiny index (no API keys: loopback clients only)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp("serve-mcp") / "serve.log"
+    proc = subprocess.Popen([sys.executable, "-m", "blogqa", "serve", "--index", index_dir, "--port", str(port), "--mcp"],
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_mcp_answers_over_streamable_http(served, index_dir):
+    async def run():
+        async with streamable_http_client(served + "/mcp") as streams:
+            async with ClientSession(streams[0], streams[1]) as session:
+                await session.initialize()
+                tools = [t.name for t in (await session.list_tools()).tools]
+                asked = await session.call_tool("ask", {"question": "환불은 언제까지 요청할 수 있나요?"})
+        return tools, asked.model_dump(by_alias=True, mode="json")
+
+    tools, asked = asyncio.run(asyncio.wait_for(run(), timeout=120))
+    assert sorted(tools) == ["ask", "search"]
+    answer = text_json(asked)
+    assert answer == cli_json(index_dir, "ask", "환불은 언제까지 요청할 수 있나요?") and "14일" in answer["answer"]
+
+
+def test_serve_mcp_is_an_internal_endpoint(served):
+    # the gate guards /mcp like every internal endpoint: no keys configured, so loopback only
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    headers = {"Accept": "application/json, text/event-stream"}
+    remote = httpx.post(served + "/mcp", json=body, headers={**headers, "X-Forwarded-For": "203.0.113.5"}, timeout=30)
+    assert remote.status_code == 403 and "loopback clients only" in remote.json()["error"]["message"]
+    rebinding = httpx.post(served + "/mcp", json=body, headers={**headers, "Host": "evil.example"}, timeout=30)
+    assert rebinding.status_code == 403 and "Host" in rebinding.json()["error"]["message"]

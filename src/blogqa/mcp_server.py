@@ -10,14 +10,17 @@ text content (the same `to_json()` builders, so the shapes cannot drift apart):
 - `search(query, k?, since?, until?)`: the posts that match, best first;
 - `ask(question)`: an answer with `[n]` citations and its `sources`, or an honest abstention.
 
-With `public=True` (`--public`) both see public posts only. Works with the MCP Python SDK 1.x
-(`FastMCP`) and 2.x (`MCPServer`, its new name)."""
+With `public=True` (`--public`) both see public posts only. `http_app()` is the same server over
+streamable HTTP, which `blogqa serve --mcp` adds at `/mcp` behind the gate (an internal endpoint:
+an API key, or loopback clients without keys). Works with the MCP Python SDK 1.x (`FastMCP`; HTTP
+from 1.10) and 2.x (`MCPServer`, its new name)."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import inspect
 import json
+import logging
 
 try:  # mcp >= 2
     from mcp.server.mcpserver import MCPServer
@@ -54,6 +57,33 @@ def build_server(index, public: bool = False) -> MCPServer:
     _add_tool(server, search, SEARCH_HELP)
     _add_tool(server, ask, ASK_HELP)
     return server
+
+
+MCP_PATH = "/mcp"
+
+
+def http_app(index, public: bool = False):
+    """`(routes, run)`: the streamable HTTP endpoint at MCP_PATH as Starlette routes, and the
+    async context manager its session manager must run in (the app's lifespan).
+
+    Stateless, with JSON responses: any worker behind the proxy can answer any request, as with
+    the rest of the API. The SDK's own Host check is off: the gate already applies blogqa's
+    (loopback names or `allowed_hosts`), one rule for every internal endpoint."""
+    try:
+        from mcp.server.transport_security import TransportSecuritySettings
+    except ImportError:
+        raise UsageError("blogqa serve --mcp needs a newer MCP SDK: pip install 'mcp>=1.10'") from None
+    logging.getLogger("mcp").setLevel(logging.WARNING)  # not an INFO line per request on top of the access log
+    server = build_server(index, public)
+    options = {"streamable_http_path": MCP_PATH, "stateless_http": True, "json_response": True,
+               "transport_security": TransportSecuritySettings(enable_dns_rebinding_protection=False)}
+    try:
+        app = server.streamable_http_app(**options)  # mcp >= 2
+    except TypeError:  # mcp 1.x: the options are the server's settings
+        for key, value in options.items():
+            setattr(server.settings, key, value)
+        app = server.streamable_http_app()
+    return list(app.routes), server.session_manager.run
 
 
 def _add_tool(server: MCPServer, fn, description: str) -> None:

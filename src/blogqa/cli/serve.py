@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import functools
+import importlib.util
 import inspect
 import json
 import os
@@ -53,6 +54,9 @@ def register(sub) -> None:
                    help="comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
                         "names the client (else BLOGQA_FORWARDED_ALLOW_IPS, else [server] forwarded_allow_ips, "
                         "else 127.0.0.1,::1; '*' any peer, '' none; docs/deploy.md)")
+    p.add_argument("--mcp", action="store_true",
+                   help="also serve the MCP tools search and ask at /mcp (streamable HTTP; an internal "
+                        "endpoint; needs the 'mcp' extra)")
     p.add_argument("--sync-every", type=duration, metavar="DURATION",
                    help="sync the index with its sources in the background every DURATION "
                         "(30s, 30m, 2h, 1d; as `blogqa sync` does), one sync at a time")
@@ -88,6 +92,8 @@ def cmd_serve(args) -> int:
             raise UsageError(f"--{name.replace('_', '-')} must be more than 0 seconds")
     settings = settings_from(args)
     proxies = forwarded_allow_ips(args, settings)  # a bad entry fails before the index loads
+    if args.mcp and importlib.util.find_spec("mcp") is None:
+        raise UsageError("blogqa serve --mcp needs the mcp extra: pip install 'blogqa[mcp]'")
     if not settings.index:
         raise UsageError("no index given: pass --index DIR (or set BLOGQA_INDEX)")
     # Before the index loads (seconds), so a busy port fails at once rather than in uvicorn's log.
@@ -96,7 +102,7 @@ def cmd_serve(args) -> int:
         print("blogqa: no API keys configured: internal pages and endpoints answer loopback clients only "
               "(set BLOGQA_API_KEYS to open them to the network)")
     # Open everything once in this process, so a bad index or events path fails with exit 2 here.
-    app = create_app(settings.index, settings, args.events, warm=args.workers == 1)
+    app = create_app(settings.index, settings, args.events, warm=args.workers == 1, mcp=args.mcp)
     if args.keep_days is not None:  # this process purges for all workers: now, then daily
         from ..events.retention import Retention
 
@@ -122,7 +128,7 @@ def cmd_serve(args) -> int:
         uvicorn.run(app, **common)
         return 0
     os.environ[ENV_SERVE] = json.dumps({
-        "index": settings.index, "config": getattr(args, "config", None), "events": args.events,
+        "index": settings.index, "config": getattr(args, "config", None), "events": args.events, "mcp": args.mcp,
         "settings": {k: getattr(settings, k) for k in ("k", "mode")}})
     if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
         # a worker loads the index and the embedder before it answers the supervisor's ping

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -28,8 +28,9 @@ ENV_SERVE = "BLOGQA_SERVE_OPTIONS"  # how `blogqa serve --workers N` hands its o
 
 
 def create_app(index_location: str | None = None, settings: Settings | None = None,
-               events_path: str | os.PathLike | None = None, warm: bool = True) -> FastAPI:
-    """Open the index and the events database now, so a bad `--index` fails before serving."""
+               events_path: str | os.PathLike | None = None, warm: bool = True, mcp: bool = False) -> FastAPI:
+    """Open the index and the events database now, so a bad `--index` fails before serving.
+    `mcp=True` adds the MCP endpoint `/mcp` (streamable HTTP; blogqa/mcp_server.py)."""
     from ..api import Index
 
     settings = settings or Settings()
@@ -37,6 +38,12 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
     configured = events_path or getattr(settings.server, "events", None)
     events = open_events(index.location, str(configured) if configured else None)
     svc = Service(index, settings, events)
+
+    mcp_routes, mcp_run = [], None
+    if mcp:
+        from ..mcp_server import http_app
+
+        mcp_routes, mcp_run = http_app(index)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -47,7 +54,8 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
                 await run_in_threadpool(index.search, "warm up", k=1)
             except Exception:
                 log.exception("warm-up search failed")
-        yield
+        async with (mcp_run() if mcp_run else nullcontext()):
+            yield
         events.close()
         index.close()
 
@@ -62,6 +70,7 @@ def create_app(index_location: str | None = None, settings: Settings | None = No
     app.include_router(routes_openai.router)
     app.include_router(routes_insights.router)
     app.include_router(pages.router)
+    app.router.routes.extend(mcp_routes)
     swagger = pages.swagger_dir()
     if swagger is not None:
         app.mount("/static/swagger", StaticFiles(directory=swagger), name="swagger")
@@ -79,7 +88,7 @@ def app_from_env() -> FastAPI:
     options = json.loads(os.environ[ENV_SERVE])
     settings = load_settings(options.get("config"))
     settings = replace(settings, **{k: v for k, v in options.get("settings", {}).items()})
-    return create_app(options["index"], settings, options.get("events"))
+    return create_app(options["index"], settings, options.get("events"), mcp=options.get("mcp", False))
 
 
 def events_file(app: FastAPI) -> Path:
