@@ -90,16 +90,12 @@ class Index:
         load_report = LoadReport()
         if record.crawled:  # crawled here, not through load(), to keep the crawl's state for sync()
             from .crawl import crawl
-            from .sources import NoPostsError
 
             if base_url:
                 raise UsageError(f"{source}: a base URL is for a folder or Markdown/HTML files; "
                                  f"a web source has its own links")
             result = crawl(source, load_report, max_pages=max_pages, progress=progress, visibility=visibility)
-            if not result.posts:
-                raise NoPostsError(f"{source}: no posts to ingest (the site was read, but no page was a post)",
-                                   load_report)
-            posts, record.state = result.posts, result.state.to_json()
+            posts, record.state = result.posts, result.state.to_json()  # no post at all: crawl raised
         else:
             posts = list(load_source(record, load_report))
         report = IngestReport(source=source, skipped=load_report.skipped, warnings=list(load_report.warnings))
