@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from blogqa.server.text import highlight_terms, snippet, snippet_parts, word_core
+from blogqa.server.text import Word, highlight_terms, snippet, snippet_parts, words
 from blogqa.text.tokens import KiwiTokenizer, WhitespaceTokenizer
 
 
@@ -39,7 +39,7 @@ def test_marks_leave_particles_and_punctuation_out(kiwi):
 
 
 def test_a_loanword_matches_its_hangul_spelling(kiwi):
-    assert word_core("도커를", kiwi) == (0, 2, ["docker"])  # kiwi maps 도커 to docker
+    assert words("도커를", kiwi) == [Word(0, 2, ["docker"], True)]  # kiwi maps 도커 to docker
     terms = highlight_terms("도커 이미지를 줄이려면", kiwi)
     assert marked(snippet_parts("Docker 이미지와 도커를 씁니다", terms, kiwi)) == ["Docker", "이미지", "도커"]
 
@@ -78,3 +78,20 @@ def test_the_window_with_most_terms_wins_over_the_first_mention(kiwi):
 def test_short_texts_and_no_match():
     assert snippet("짧은 글", ["배포"]) == "짧은 글"
     assert snippet("가 " * 300, ["없음"], width=20).startswith("가 가")  # no match: the start
+
+
+def test_words_are_read_in_context(kiwi):
+    # alone, kiwi reads "주기는" as the verb 주다 + 기; in the sentence as the noun 주기
+    assert highlight_terms("정산 주기는 어떻게 되나요?", kiwi) == ["정산", "주기"]
+    assert marked(snippet_parts("가맹점 정산 주기를 D+2에서 D+1로 앞당겼습니다.", ["정산", "주기"], kiwi)) == ["정산", "주기"]
+    assert words("(스포카는 회사", kiwi) == [Word(1, 4, ["스포", "카"], True), Word(6, 8, ["회사"], True)]
+    assert words("어떻게 ?", kiwi)[1] == Word(5, 5, [], False)  # punctuation alone: no core
+
+
+def test_a_tokenizer_failure_falls_back_to_words():
+    class Broken:
+        def tagged_tokens(self, text):
+            raise RuntimeError("kiwi is gone")
+
+    assert highlight_terms("배포 자동화", Broken()) == ["배포", "자동화"]
+    assert marked(snippet_parts("배포 자동화는", ["배포"], Broken())) == ["배포"]

@@ -1,16 +1,19 @@
 """Pure helpers for what pages show: highlight terms, snippets and their marked parts.
 
-    terms = highlight_terms("스포카는 어떤 회사인가요?", tokenizer)   # ["스포카", "회사", "스포"]
+    terms = highlight_terms("스포카는 어떤 회사인가요?", tokenizer)   # ["스포카", "회사"]
     s = snippet(post_text, terms, width=240)                      # a window around the best match
     snippet_parts(s, terms, tokenizer)  # [{"text": "…", "mark": False}, {"text": "스포카", "mark": True}, ...]
 
 Marks cover whole words: a word (eojeol) is marked when its morphemes meet the query's, and the
 mark spans the word without its particles ("스포카는" -> "스포카" marked, "는" not), never a
-piece of it ("스포" of "스포카").
+piece of it ("스포" of "스포카"). Text is tokenized whole, as the index does (kiwi reads "주기는"
+alone as the verb 주다, in "정산 주기는" as the noun 주기), and the morphemes are matched back
+to the words they came from.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Particles a Korean word may end with, longest first: the fallback when the tokenizer's forms
 # do not spell the word (a loanword mapped to Latin, "도커를" -> "docker").
@@ -19,66 +22,89 @@ _PARTICLES = ("에서는", "에게서", "으로는", "이라고", "에서", "에
 _EDGE = re.compile(r"^\W*(.*?)\W*$", re.S)
 
 
-def _forms(word: str, tokenizer) -> list[str]:
+@dataclass
+class Word:
+    """A whitespace word of a text: `start:end` is its core (no edge punctuation, particles or
+    endings; empty for a word without content morphemes), `forms` its morphemes, `topic` whether
+    one of them names a topic (a noun or a foreign word)."""
+    start: int
+    end: int
+    forms: list[str]
+    topic: bool
+
+
+def _tagged(text: str, tokenizer) -> list[tuple[str, bool]] | None:
+    """The tokenizer's (form, is topic) for `text`; None when there is no tokenizer or it fails."""
     if tokenizer is None:
-        return [word.lower()]
+        return None
     try:
-        return [f.lower() for f in tokenizer.tokens(word)]
+        return [(form.lower(), bool(topic)) for form, topic in tokenizer.tagged_tokens(text)]
+    except AttributeError:  # a tokenizer that cannot tell topics: every morpheme counts
+        pass
     except Exception:  # a tokenizer problem must not break search
-        return [word.lower()]
-
-
-def word_core(word: str, tokenizer=None) -> tuple[int, int, list[str]]:
-    """(start, end, forms): the span of `word` its morphemes spell, without edge punctuation and
-    trailing particles or endings, and the tokenizer's forms of it.
-
-        word_core("(스포카는", kiwi) -> (1, 4, ["스포", "카"])   # "스포카"
-        word_core("도커를", kiwi) -> (0, 2, ["docker"])        # "도커": a mapped loanword
-    """
-    inner = _EDGE.match(word)
-    start, end = inner.start(1), inner.end(1)
-    core = word[start:end]
-    forms = _forms(core, tokenizer) if core else []
-    low, at = core.lower(), 0
-    for form in forms:  # the forms in order, as far as they are spelled out in the word
-        found = low.find(form, at)
-        if found < 0 or (found > at and at > 0):
-            break
-        at = found + len(form)
-    if core and not forms:  # no content morpheme at all ("어떤", "?")
-        return start, start, forms
-    if at == 0 and core:  # nothing spelled (a mapped loanword): drop a trailing particle
-        at = len(core)
-        for particle in _PARTICLES:
-            if low.endswith(particle) and len(low) > len(particle) + 1:
-                at = len(core) - len(particle)
-                break
-    return start, start + at, forms
-
-
-def _topics(word: str, tokenizer) -> list[str] | None:
-    """The word's topic morphemes (nouns, foreign words); None when the tokenizer cannot tell."""
+        return None
     try:
-        return [form.lower() for form, topic in tokenizer.tagged_tokens(word) if topic]
+        return [(form.lower(), True) for form in tokenizer.tokens(text)]
     except Exception:
         return None
 
 
+def words(text: str, tokenizer=None) -> list[Word]:
+    """The words of `text` with their cores and morphemes (one tokenizer call for the text).
+
+        words("(스포카는 회사", kiwi) -> [Word(1, 4, ["스포", "카"], True), Word(6, 8, ["회사"], True)]
+        words("도커를", kiwi) -> [Word(0, 2, ["docker"], True)]   # a mapped loanword: particle cut
+    """
+    spans = []
+    for m in re.finditer(r"\S+", text):
+        inner = _EDGE.match(m.group())
+        spans.append((m.start() + inner.start(1), m.start() + inner.end(1)))
+    tagged = _tagged(text, tokenizer)
+    if tagged is None:
+        return [Word(a, b, [text[a:b].lower()] if b > a else [], b > a) for a, b in spans]
+    found: list[list[tuple[str, bool, int | None]]] = [[] for _ in spans]
+    low = text.lower()
+    at, pos = 0, 0  # the word being read, and where in it
+    for form, topic in tagged:
+        j, hit = at, -1
+        while j < min(len(spans), at + 3):  # this word or the next two (a word may have no content)
+            a, b = spans[j]
+            hit = low.find(form, a + (pos if j == at else 0), b)
+            if hit >= 0:
+                break
+            j += 1
+        if hit < 0:  # spelled differently (도커 -> docker): the next word without forms, else this one
+            nxt = at + 1 if found[at] and at + 1 < len(spans) else at
+            if nxt < len(spans):
+                found[nxt].append((form, topic, None))
+                at, pos = nxt, 0
+            continue
+        at, pos = j, hit + len(form) - spans[j][0]
+        found[j].append((form, topic, hit))
+    out = []
+    for (a, b), forms in zip(spans, found):
+        ends = [hit + len(form) for form, _, hit in forms if hit is not None]
+        if ends:
+            end = max(ends)
+        elif forms:  # only mapped forms: the word less a trailing particle
+            low, end = text[a:b].lower(), b
+            for particle in _PARTICLES:
+                if low.endswith(particle) and len(low) > len(particle) + 1:
+                    end = b - len(particle)
+                    break
+        else:
+            end = a
+        out.append(Word(a, end, [f for f, _, _ in forms], any(t for _, t, _ in forms)))
+    return out
+
+
 def highlight_terms(query: str, tokenizer=None, limit: int = 12) -> list[str]:
     """Words worth finding in a snippet: each query word that names a topic, as it is written
-    without particles ("스포카는" -> "스포카", "배포는" -> "배포"; not "어떻게"), then the tokenizer's
-    topic morphemes; one-letter terms are dropped (they would mark half the text)."""
-    out: list[str] = []
-    morphemes: list[str] = []
-    for word in query.split():
-        start, end, forms = word_core(word, tokenizer)
-        topics = None if tokenizer is None else _topics(word[start:end], tokenizer)
-        if topics == []:
-            continue
-        out.append(word[start:end].lower())
-        morphemes.extend(forms if topics is None else topics)
+    without particles ("스포카는" -> "스포카", "배포는" -> "배포"; not "어떻게"), then its topic
+    morphemes; one-letter terms are dropped (they would mark half the text)."""
+    found = [w for w in words(query, tokenizer) if w.topic]
     terms: list[str] = []
-    for t in out + morphemes:
+    for t in [query[w.start:w.end].lower() for w in found] + [f for w in found for f in w.forms]:
         t = t.strip()
         if len(t) >= 2 and t not in terms:
             terms.append(t)
@@ -132,8 +158,8 @@ def snippet(text: str, terms: list[str], width: int = 240) -> str:
 
 
 def snippet_parts(text: str, terms: list[str], tokenizer=None) -> list[dict]:
-    """`text` as parts `{"text", "mark"}`: a word is marked when its morphemes include a term or
-    its core is one; the mark spans the word's core."""
+    """`text` as parts `{"text", "mark"}`: a word is marked when its morphemes include a term, or
+    its core is one (or one and a particle); the mark spans the word's core."""
     wanted = {t.lower() for t in terms if len(t) >= 2}
     parts: list[dict] = []
 
@@ -146,15 +172,17 @@ def snippet_parts(text: str, terms: list[str], tokenizer=None) -> list[dict]:
             parts.append({"text": piece, "mark": mark})
 
     last = 0
-    for word in re.finditer(r"\S+", text):
-        start, end, forms = word_core(word.group(), tokenizer)
-        core = word.group()[start:end].lower()
-        hit = bool(core) and (core in wanted or bool(wanted & set(forms)))
-        if not hit:
-            continue
-        add(text[last:word.start() + start], False)
-        add(text[word.start() + start:word.start() + end], True)
-        last = word.start() + end
+    for word in words(text, tokenizer):
+        core, end = text[word.start:word.end].lower(), word.end
+        hit = bool(core) and (core in wanted or bool(wanted & set(word.forms)))
+        for particle in () if hit or not core else _PARTICLES:  # kiwi may read "스포카의" as one name
+            if core.endswith(particle) and core[:-len(particle)] in wanted:
+                hit, end = True, word.end - len(particle)
+                break
+        if hit:
+            add(text[last:word.start], False)
+            add(text[word.start:end], True)
+            last = end
     add(text[last:], False)
     return parts
 
