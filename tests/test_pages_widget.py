@@ -131,8 +131,9 @@ def test_an_allowed_origin_gets_answers(page, shop):
     assert page.locator(f"{W} .refused").count() == 0 and errors == []
 
 
-def test_the_widget_scrolls_to_the_start_of_a_new_answer(page, live):
-    page.set_viewport_size({"width": 375, "height": 460})
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_widget_scrolls_to_the_start_of_a_new_answer(page, live, width):
+    page.set_viewport_size({"width": width, "height": 460})  # a short screen: the answer is taller than the log
     open_widget(page, live)
     widget_ask(page, "정산 주기는 어떻게 되나요?")
     answer = widget_ask(page, "환불 API v3에서 무엇이 바뀌었나요?")  # the sample blog's longest answer
@@ -141,7 +142,7 @@ def test_the_widget_scrolls_to_the_start_of_a_new_answer(page, live):
     assert box["height"] > log["height"], (box, log)  # a long answer: its end and its start differ
     assert log["y"] <= box["y"] <= log["y"] + 24, (box, log)  # its first line at the top of the log
     assert page.locator(f"{W} .log").evaluate("e => e.scrollTop") > 0
-    shot(page, "pages-widget-scrolled-375")
+    shot(page, f"pages-widget-scrolled-{width}")
     answer.locator("button.unhelpful").click()  # what opens below is scrolled into view, from its start
     reasons = answer.locator("form.reasons").bounding_box()
     log = page.locator(f"{W} .log").bounding_box()
