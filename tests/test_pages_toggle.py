@@ -114,6 +114,8 @@ def test_internal_pages_link_to_insights(page, live, path):
     assert box["height"] < 40 and box["x"] + box["width"] <= 375  # on one line, on screen
     page.click("#lang-toggle")
     assert link.inner_text() == "Insights"
+    response = page.goto(live.url + link.get_attribute("href"))
+    assert response.status == 200  # the page the INSIGHTS work serves
 
 
 @pytest.mark.parametrize("width", WIDTHS)
