@@ -70,13 +70,17 @@ def test_deflection_both_ways(log):
 def test_series_per_week_and_day(log):
     weeks = counts.series(log, "week")
     assert weeks == [
-        {"start": "2026-11-02", "questions": 8, "answered": 5, "abstained": 3, "handed_over": 0,
+        {"start": "2026-11-02", "days": 7, "questions": 8, "answered": 5, "abstained": 3, "handed_over": 0,
          "helpful": 1, "not_helpful": 2},
-        {"start": "2026-11-09", "questions": 5, "answered": 3, "abstained": 1, "handed_over": 1,
+        {"start": "2026-11-09", "days": 7, "questions": 5, "answered": 3, "abstained": 1, "handed_over": 1,
          "helpful": 1, "not_helpful": 0}]
     days = counts.series(log, "day")
     assert len(days) == 14 and days[0]["start"] == "2026-11-02" and days[-1]["start"] == "2026-11-15"
     assert [d["questions"] for d in days] == [2, 1, 2, 2, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0]
+    assert {d["days"] for d in days} == {1}
+    # a window from a Wednesday to the next Tuesday touches two weeks, five days and two of them
+    partial = counts.series(EventLog([], [], [], Window(dt.date(2026, 11, 4), dt.date(2026, 11, 10))), "week")
+    assert [(w["start"], w["days"]) for w in partial] == [("2026-11-02", 5), ("2026-11-09", 2)]
 
 
 def test_default_window_is_the_last_four_weeks():

@@ -2,6 +2,7 @@
 and the same per day and per ISO week (the charts' data)."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import numpy as np
@@ -48,10 +49,12 @@ def latency(questions: list[dict]) -> dict[str, float | None]:
 
 def series(log: EventLog, unit: str) -> list[dict]:
     """One row per day (`unit="day"`) or ISO week (`"week"`, keyed by its Monday) of the window,
-    empty periods included: {"start", "questions", <outcomes>, "helpful", "not_helpful"}."""
+    empty periods included: {"start", "days" (how many of its days the window covers), "questions",
+    <outcomes>, "helpful", "not_helpful"}."""
     key = day_of if unit == "day" else (lambda row: week_of(day_of(row)))
     starts = log.window.days() if unit == "day" else log.window.weeks()
-    rows = {start: {"start": start.isoformat(), "questions": 0, **dict.fromkeys(OUTCOMES, 0),
+    covered = Counter(key({"at": dt.datetime.combine(day, dt.time(12)).isoformat()}) for day in log.window.days())
+    rows = {start: {"start": start.isoformat(), "days": covered[start], "questions": 0, **dict.fromkeys(OUTCOMES, 0),
                     "helpful": 0, "not_helpful": 0} for start in starts}
     for q in log.questions:
         row = rows[key(q)]

@@ -167,8 +167,8 @@ def gaps(log: EventLog, index, threshold: float = SIMILARITY, limit: int = 20, p
         ordered = central_order(vectors, rows, [weights[texts[i]] for i in rows])
         central = texts[ordered[0]]
         members = set(rows)
-        words = title_words([topic_words(tokenizer, texts[i]) for i in rows for _ in range(weights[texts[i]])],
-                            topic_words(tokenizer, central))
+        topics = {i: topic_words(tokenizer, texts[i]) for i in rows}
+        words = title_words([topics[i] for i in rows for _ in range(weights[texts[i]])], topics[ordered[0]])
         out.append({"size": sum(weights[texts[i]] for i in rows), "examples": [texts[i] for i in ordered[:EXAMPLES]],
                     "why": dict(Counter(g.why for g in found if row_of[g.text] in members)),
                     "nearest_post": nearest_post(index, central),

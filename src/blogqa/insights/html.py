@@ -29,10 +29,6 @@ def _pct(value) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
-def _ms(value) -> str:
-    return "–" if value is None else f"{value:,.0f} ms"
-
-
 def _card(label: str, value, note: str = "") -> str:
     note_html = f'<span class="note">{e(note)}</span>' if note else ""
     return f'<div class="card"><span class="label">{e(label)}</span><span class="value">{e(str(value))}</span>{note_html}</div>'
@@ -61,7 +57,7 @@ def sections(report: dict, post_link: PostLink = plain_post) -> str:
         _card("상담 연결 Handed over", o["handed_over"], f"전체 hand-overs {h.get('total', o['handed_over'])}"),
         _card("도움 됨 / 안 됨 Helpful / not", f"{f['helpful']} / {f['not_helpful']}"),
         _card("해결률 Deflection", _pct(d["rate"]), f"엄격 strict {_pct(d['strict_rate'])}"),
-        _card("응답 시간 Latency p50 / p95", f"{_ms(lat['p50'])} / {_ms(lat['p95'])}"),
+        _card("응답 시간 Latency p50 / p95", "–" if lat["p50"] is None else f"{lat['p50']:,.0f} / {lat['p95']:,.0f} ms"),
     ])
     surfaces = _table(["화면 Surface", "질문 Questions"],
                       [[e(SURFACE_LABELS.get(s, s)), str(n)] for s, n in q["by_surface"].items()

@@ -73,18 +73,25 @@ def outcomes_by_week(weeks: list[dict]) -> str:
     body = _y_axis(TOP, plot_h, maximum) + _legend(keys)
     slot = (WIDTH - LEFT - RIGHT) / max(len(weeks), 1)
     bar = min(56.0, slot * 0.6)
+    partial = False
     for i, week in enumerate(weeks):
         x = LEFT + slot * i + (slot - bar) / 2
         base = TOP + plot_h
+        part = week.get("days", 7) < 7  # the window holds only some of this week's days
+        partial |= part
         for key in keys:
             h = plot_h * week[key] / maximum
             if h > 0:
+                fade = ' fill-opacity="0.55"' if part else ""
                 body.append(f'<rect class="bar" data-key="{key}" x="{x:.1f}" y="{base - h:.1f}" width="{bar:.1f}" '
-                            f'height="{h:.1f}" fill="{COLORS[key]}"><title>{escape(LABELS[key])}: {week[key]}'
+                            f'height="{h:.1f}" fill="{COLORS[key]}"{fade}><title>{escape(LABELS[key])}: {week[key]}'
                             f'</title></rect>')
                 base -= h
-        body.append(_text(x + bar / 2, TOP + plot_h + 16, _short(week["start"]), anchor="middle", size=11))
+        label = _short(week["start"]) + ("*" if part else "")
+        body.append(_text(x + bar / 2, TOP + plot_h + 16, label, anchor="middle", size=11))
         body.append(_text(x + bar / 2, base - 4, str(sum(week[k] for k in keys)), anchor="middle", size=11))
+    if partial:
+        body.append(_text(WIDTH - RIGHT, HEIGHT - 4, "* 일부 날짜만 / partial week", anchor="end", size=10))
     return _svg("outcomes", "주별 질문과 결과 / Questions per week by outcome", body)
 
 
