@@ -24,3 +24,4 @@ def test_bench_crawl_json_at_tiny_sizes(tmp_path):
     assert latency["posts"] == 1 and latency["sync_every_s"] == 1.0 and latency["runs"] == 1
     assert len(latency["seconds"]) == 1 and latency["seconds"][0] > 0
     assert latency["median_s"] == latency["seconds"][0]
+    assert len(latency["sync_s"]) == 1 and latency["sync_s"][0] >= 0  # the sync that added the post
