@@ -355,6 +355,12 @@ def test_cli_ingest_base_url_and_the_json_url_field(tmp_path, capsys):
     assert main(["search", "온보딩", "--index", location, "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)["hits"]
     assert [hit["url"] for hit in hits] == ["https://tech.example.kr/team/onboarding/"]
+    # the index remembers the base URL with the source: a sync re-reads the folder the same way
+    write(site / "_posts" / "2024-06-01-oncall.md", post("온콜 안내", category="team"))
+    assert main(["sync", "--index", location, "--json", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == 1
+    assert sorted(p.url for p in Index(location).posts()) == ["https://tech.example.kr/team/onboarding/",
+                                                              "https://tech.example.kr/team/oncall/"]
 
 
 def test_cli_ingest_help_names_base_url(capsys):
