@@ -28,8 +28,13 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null); \
 	else echo "not root: install chromium, fonts-noto-cjk (browser tests) and nginx (deploy topology test) yourself"; fi
 
+# llama.cpp (the `local` extra) is built for a portable x86-64 level (AVX2/FMA/F16C), not -march=native:
+# its AMX kernels segfault on Sapphire Rapids CPUs with Q4_K_M models (ggml-org/llama.cpp#20824),
+# and a wheel built on one CI machine may run on another.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 install-test: $(BIN)/python system-deps
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[server,postgres,dev,local]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[server,postgres,dev,local]'
 
 test: install-test
 	BLOGQA_TEST_POSTGRES=required $(BIN)/python -m pytest -q -p no:cacheprovider
