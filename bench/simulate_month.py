@@ -104,7 +104,8 @@ def simulate(store, clock, answers: Answers, until: dt.date, days: int, per_day:
                                    sources=answers.search(text))
                 counts["questions"] += 1
                 continue
-            session = [customer_question(rng, 0.45) for _ in range(rng.choice([1, 1, 1, 2, 2, 3]) if kind == "widget" else 1)]
+            asked = rng.choice([1, 1, 1, 2, 2, 3]) if kind == "widget" else 1
+            session = [customer_question(rng, 0.45) for _ in range(asked)]
             conversation = f"s{seed}-{n}" if kind == "widget" and rng.random() < 0.9 else None
             for text in session:
                 n += 1
@@ -120,8 +121,9 @@ def simulate(store, clock, answers: Answers, until: dt.date, days: int, per_day:
                 clock.moment = moment + dt.timedelta(seconds=rng.randint(5, 90))
                 if a["abstained"]:
                     if kind == "widget" and rng.random() < 0.35:
+                        reason = rng.choice(["no_answer", "no_answer", "asked_for_person"])
                         store.add_handover(contact=f"customer{n}@example.com", question=text, surface="public",
-                                           answer_id=answer_id, reason=rng.choice(["no_answer", "no_answer", "asked_for_person"]))
+                                           answer_id=answer_id, reason=reason)
                         counts["handovers"] += 1
                     continue
                 r = rng.random()

@@ -183,3 +183,25 @@ def test_cli_purge_before_and_bad_input(world, tmp_path):
     assert run_cli("--index", str(world["index"]), "--parquet").returncode == 2
     missing = run_cli("--index", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "nope" in missing.stderr
+
+
+def test_cli_llm_titles_from_the_configured_llm(world, stub):
+    """--llm-titles: the LLM names each gap from its example questions; without an LLM, one line, exit 2."""
+    import os
+
+    from openai_stub import Reply
+
+    stub.push(Reply.of('"주차장 이용 안내"\n'))
+    env = os.environ | {"BLOGQA_LLM_BASE_URL": stub.url, "BLOGQA_LLM_MODEL": stub.model}
+    done = subprocess.run([sys.executable, "-m", "blogqa", "insights", "--index", str(world["index"]),
+                           "--since", "2026-11-02", "--until", "2026-11-15", "--json", "-q", "--llm-titles"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    gaps = json.loads(done.stdout)["gaps"]
+    assert gaps[0]["suggested_title"] == "주차장 이용 안내"  # quotes and the newline trimmed
+    chats = stub.chat_requests
+    assert len(chats) == len(gaps)  # one title per group
+    asked = chats[0]["json"]["messages"][-1]["content"]
+    assert all(q in asked for q in PARKING)
+    bare = run_cli("--index", str(world["index"]), "--llm-titles", "-q")
+    assert bare.returncode == 2 and "--llm-titles needs an LLM" in bare.stderr

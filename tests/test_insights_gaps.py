@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from blogqa.insights.gaps import SIMILARITY, embed_questions, group, suggested_title, title_words
+from blogqa.insights.gaps import SIMILARITY, embed_questions, group
+from blogqa.insights.titles import suggested_title, title_words
 
 DATA = Path(__file__).resolve().parents[1] / "bench" / "data" / "gap_paraphrases.jsonl"
 TRIPLES_FLOOR = 0.88     # measured 0.915

@@ -1,5 +1,5 @@
 """`blogqa insights --index IDX [--events PATH] [--since DATE] [--until DATE] [--json]
-[--html FILE] [--csv DIR [--parquet]] [--purge-before DATE] [--stale-days N]`
+[--html FILE] [--csv DIR [--parquet]] [--purge-before DATE] [--stale-days N] [--llm-titles]`
 
 What was asked, what went unanswered, which posts to write, how many e-mails the widget saved,
 over the last 4 weeks unless --since/--until say otherwise. The events log is found as
@@ -28,6 +28,8 @@ def register(sub) -> None:
                    help="first delete every event from before DATE (00:00 UTC), then report")
     p.add_argument("--stale-days", type=int, default=None, metavar="N",
                    help="an answer is stale when it cites a post last written more than N days ago (default 730)")
+    p.add_argument("--llm-titles", action="store_true",
+                   help="let the configured LLM write the gaps' suggested titles (offline titles otherwise)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=cmd_insights)
 
@@ -47,6 +49,14 @@ def cmd_insights(args) -> int:
         raise UsageError("--stale-days must be at least 1")
     window = Window.last_weeks(since=args.since, until=args.until)
     settings = settings_from(args)
+    titler = None
+    if args.llm_titles:
+        from ..insights.titles import llm_titler
+
+        if not settings.llm.configured:
+            raise UsageError("--llm-titles needs an LLM: set BLOGQA_LLM_BASE_URL and BLOGQA_LLM_MODEL "
+                             "(or BLOGQA_LLM_GGUF), or drop --llm-titles for the offline titles")
+        titler = llm_titler(settings.llm)
     index = open_index(args)
     configured = args.events or getattr(settings.server, "events", None)
     events = open_events(index.location, str(configured) if configured else None)
@@ -56,7 +66,8 @@ def cmd_insights(args) -> int:
             removed = events.purge_before(args.purge_before)
             say(f"삭제 purged before {args.purge_before}: " + ", ".join(f"{t} {n}" for t, n in removed.items()))
         say(f"{events.location}: {window.since} – {window.until} …")
-        report = build_report(events, index, window, stale_days=stale_days, progress=not args.quiet)
+        report = build_report(events, index, window, stale_days=stale_days, progress=not args.quiet,
+                              titler=titler)
         if args.html:
             _write_text(Path(args.html), report_html(report))
             say(f"HTML: {args.html}")
@@ -106,7 +117,8 @@ def summary(report: dict) -> str:
     if not report["gaps"]:
         lines.append("  없음 none")
     lines += ["", "고칠 글 posts to fix (도움 안 됨 not helpful)"]
-    lines += [f"  {p['not_helpful']:>4} · {p['title'] or p['post_id']}" for p in report["posts_to_fix"]] or ["  없음 none"]
+    lines += ([f"  {p['not_helpful']:>4} · {p['title'] or p['post_id']}" for p in report["posts_to_fix"]]
+              or ["  없음 none"])
     lines += ["", "많이 인용된 글 most cited (답변 answers)"]
     lines += [f"  {p['answers']:>4} · {p['title'] or p['post_id']}" for p in report["most_cited"]] or ["  없음 none"]
     stale = report["stale_answers"]

@@ -5,12 +5,11 @@ person, or whose answer was marked not helpful. Questions are embedded with the 
 embedder and grouped by average-linkage clustering: two groups merge while the mean cosine
 similarity between their questions is at least `SIMILARITY`. Each group gets its size, three
 example questions (the most central first), the post the index's search shows first for the
-central question ("this post almost answers it") and a suggested title built offline from the
-words the group's questions share.
+central question when it is near ("this post almost answers it") and a suggested title
+(titles.py: offline from the words the group's questions share, or by an LLM).
 """
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -18,29 +17,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from .log import EventLog
+from .titles import suggested_title, title_words, topic_words
 
 # Chosen on the shared blogs' unanswerable questions, each rewritten three ways (bench/gaps.py over
-# bench/data/gap_paraphrases.jsonl): leave-one-blog-out the fitted value is 0.91 in five folds of six
-# (0.90, 0.915 in the others), held-out pairwise precision median 1.00, recall 0.95, and 90% of the
+# bench/data/gap_paraphrases.jsonl): leave-one-blog-out the fitted value is 0.91 in four folds of six
+# (0.90 and 0.915 in the other two), held-out pairwise precision median 1.00, recall 0.95, and 90% of the
 # questions have their three rewrites in one group; on all six blogs 0.91 is best too (pooled pair
 # F1 0.96, 91.5% of triples together). Below ~0.90 different questions of one blog start to merge.
 SIMILARITY = 0.91
 # A post "almost answers" a gap when both retrievers rank it first (the answer gate's "agree"
 # evidence) and the question's best cosine over the blog is at least NEAR_POST. Checked on the
 # simulated month over examples/sample-blog (bench/simulate_month.py): of 20 gap groups this shows a
-# post for 12, each the post a person would point to, and none for the 8 the blog does not cover
-# (tax invoices, closing an account, the phone number, ...), one of which (card fees) a post
-# touches. Cosine alone does not separate them: unrelated posts reach 0.866 there.
+# post for 12 (11 the post a person would point to; foreign cards -> the payment-link post is a
+# stretch) and none for the 8 the blog does not cover (tax invoices, closing an account, the phone
+# number, ...; card fees, which one post touches, is dropped too). Cosine alone does not separate
+# them: unrelated posts reach 0.866 there.
 NEAR_POST = 0.85
 MAX_TEXTS = 3000  # distinct questions, the most recent kept: clustering costs O(n^2) memory
 EXAMPLES = 3
-
-_HANGUL = re.compile("[\uac00-\ud7a3]")
-_LATIN = re.compile(r"^[a-z0-9][a-z0-9.+#-]*$")
-STOPWORDS = frozenset("""a an the and or but is are was were be been do does did how what when where why which who
-    can could should would will i we you my our your it its to of in on for with at by from about any there this
-    that have has had get got use used using please know tell me us if not no yes hi hello thanks long much many
-    take 며칠 얼마 무엇 뭐 어디 언제 누구 정도 문의 궁금""".split())
 
 
 @dataclass
@@ -120,39 +114,12 @@ def central_order(vectors: np.ndarray, rows: list[int], weights: list[float] | N
     return [rows[i] for i in sorted(range(len(rows)), key=lambda i: (-score[i], -w[i], i))]
 
 
-def title_words(tokens: list[list[str]], central: list[str]) -> list[str]:
-    """Words at least half the group's questions share (all of them for two), in the central
-    question's order; one-letter tokens, question words and English function words left out:
-    `title_words([["포인트", "환불"], ["포인트", "환불", "현금"]], ["포인트", "현금", "환불"])
-    == ["포인트", "환불"]`."""
-    seen = Counter(t for toks in tokens for t in set(toks))
-    need = max(2, (len(tokens) + 1) // 2) if len(tokens) > 1 else 1
-    words = []
-    for t in central:
-        if t in words or t in STOPWORDS or seen[t] < need:
-            continue
-        if len(t) < 2:  # "v" of "v2", "D" of "D+1", one-syllable stems
-            continue
-        words.append(t)
-    return words[:5]
-
-
-def suggested_title(central_text: str, words: list[str]) -> str:
-    """A working title for the post to write: `"도도 포인트 환불 안내"`, `"About Kafka click logs"`."""
-    if not words:
-        return central_text.strip()[:80]
-    shown = []
-    for w in words:  # Latin words as the question spelled them ("kafka" -> "Kafka")
-        found = re.search(re.escape(w), central_text, re.IGNORECASE) if _LATIN.match(w) else None
-        shown.append(found.group(0) if found else w)
-    text = " ".join(shown)
-    return f"{text} 안내" if _HANGUL.search(central_text) else f"About {text}"
-
-
-def gaps(log: EventLog, index, threshold: float = SIMILARITY, limit: int = 20, progress: bool = False) -> list[dict]:
+def gaps(log: EventLog, index, threshold: float = SIMILARITY, limit: int = 20, progress: bool = False,
+         titler=None) -> list[dict]:
     """Groups of gap questions, largest first: size, examples, why (counts by reason),
-    nearest_post {post_id, title, url, similarity} or None, suggested_title. Each distinct text
-    is embedded once and weighs as often as it was asked."""
+    nearest_post {post_id, title, url, similarity} or None, suggested_title (from `titler(examples)`
+    when given, e.g. an LLM: titles.llm_titler). Each distinct text is embedded once and weighs as
+    often as it was asked."""
     found = gap_questions(log)
     if not found:
         return []
@@ -172,13 +139,8 @@ def gaps(log: EventLog, index, threshold: float = SIMILARITY, limit: int = 20, p
         out.append({"size": sum(weights[texts[i]] for i in rows), "examples": [texts[i] for i in ordered[:EXAMPLES]],
                     "why": dict(Counter(g.why for g in found if row_of[g.text] in members)),
                     "nearest_post": nearest_post(index, central),
-                    "suggested_title": suggested_title(central, words)})
+                    "suggested_title": suggested_title(central, words, titler, [texts[i] for i in ordered[:5]])})
     return sorted(out, key=lambda g: -g["size"])
-
-
-def topic_words(tokenizer, text: str) -> list[str]:
-    """The nouns and foreign words of `text` (what a title is made of)."""
-    return [t for t, topic in tokenizer.tagged_tokens(text) if topic]
 
 
 def nearest_post(index, question: str) -> dict | None:

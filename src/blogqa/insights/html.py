@@ -31,7 +31,8 @@ def _pct(value) -> str:
 
 def _card(label: str, value, note: str = "") -> str:
     note_html = f'<span class="note">{e(note)}</span>' if note else ""
-    return f'<div class="card"><span class="label">{e(label)}</span><span class="value">{e(str(value))}</span>{note_html}</div>'
+    return (f'<div class="card"><span class="label">{e(label)}</span><span class="value">{e(str(value))}</span>'
+            f'{note_html}</div>')
 
 
 def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
@@ -89,6 +90,10 @@ def sections(report: dict, post_link: PostLink = plain_post) -> str:
     stale_rows = [[post_link(p["post_id"], p["title"]), e(p["written"]), str(p["answers"]), _questions(p["questions"])]
                   for p in stale["posts"]]
     weeks = report["series"]["week"]
+    similarity = report.get("gap_similarity", 0)
+    gap_table = _table(["질문 수 Size", "제안 제목 Suggested title", "예시 Examples", "가장 가까운 글 Nearest post"],
+                       gap_rows, "빈틈 없음 / no gaps")
+    fix_table = _table(["글 Post", "도움 안 됨 Not helpful", "질문 Questions"], fix_rows, "없음 / none")
     return f"""
 <section class="cards">{cards}</section>
 <section class="charts">
@@ -100,10 +105,10 @@ def sections(report: dict, post_link: PostLink = plain_post) -> str:
 <section><h2>해결률 · Deflection</h2>{deflection}</section>
 <section><h2>피드백 이유 · Feedback reasons</h2>{reasons}<h3>상담 연결 이유 · Hand-over reasons</h3>{handover_reasons}</section>
 <section><h2>써야 할 글 · Content gaps → posts to write</h2>
-  <p class="method">답 없음, 상담 연결, 도움 안 됨 질문을 의미로 묶었습니다 (코사인 유사도 ≥ {report.get("gap_similarity", 0):.2f}). /
-  Abstained, handed-over and not-helpful questions grouped by meaning (cosine similarity ≥ {report.get("gap_similarity", 0):.2f}).</p>
-  {_table(["질문 수 Size", "제안 제목 Suggested title", "예시 Examples", "가장 가까운 글 Nearest post"], gap_rows, "빈틈 없음 / no gaps")}</section>
-<section><h2>고칠 글 · Posts to fix</h2>{_table(["글 Post", "도움 안 됨 Not helpful", "질문 Questions"], fix_rows, "없음 / none")}</section>
+  <p class="method">답 없음, 상담 연결, 도움 안 됨 질문을 의미로 묶었습니다 (코사인 유사도 ≥ {similarity:.2f}). /
+  Abstained, handed-over and not-helpful questions grouped by meaning (cosine similarity ≥ {similarity:.2f}).</p>
+  {gap_table}</section>
+<section><h2>고칠 글 · Posts to fix</h2>{fix_table}</section>
 <section><h2>많이 인용된 글 · Most cited posts</h2>{_table(["글 Post", "답변 Answers"], cited_rows, "없음 / none")}</section>
 <section><h2>오래된 글을 인용한 답변 · Stale answers</h2>
   <p class="numbers">{stale["before"]} 이전에 쓴 글을 인용한 답변 / answers citing posts written before {stale["before"]}

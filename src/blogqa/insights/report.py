@@ -10,9 +10,11 @@ from .posts import STALE_DAYS, PostInfo, most_cited, posts_to_fix, stale_answers
 
 
 def build_report(events, index, window: Window, stale_days: int = STALE_DAYS,
-                 similarity: float = SIMILARITY, progress: bool = False) -> dict:
+                 similarity: float = SIMILARITY, progress: bool = False,
+                 titler=None) -> dict:
     """`events` is an EventStore (read through `EventStore.read`), `index` a `blogqa.api.Index`
-    (its embedder groups the gaps, its search finds the nearest post, its store the titles)."""
+    (its embedder groups the gaps, its search finds the nearest post, its store the titles);
+    `titler` optionally names the gaps (insights.titles.llm_titler)."""
     log = EventLog.read(events, window)
     info = PostInfo(index.store.get_post)
     by_surface = counts.by_surface(log.questions)
@@ -24,7 +26,7 @@ def build_report(events, index, window: Window, stale_days: int = STALE_DAYS,
         "feedback": counts.feedback(log.feedback),
         "handovers": counts.handovers(log),
         "deflection": deflection(log),
-        "gaps": gaps(log, index, similarity, progress=progress),
+        "gaps": gaps(log, index, similarity, progress=progress, titler=titler),
         "gap_similarity": similarity,
         "posts_to_fix": posts_to_fix(log, info),
         "most_cited": most_cited(log, info),
