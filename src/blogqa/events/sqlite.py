@@ -1,7 +1,7 @@
 """The embedded events log: one SQLite file (WAL, so several workers on one machine can share it).
 
-Schema changes are numbered migrations recorded in `PRAGMA user_version`, applied under
-`BEGIN IMMEDIATE`, so two workers starting at once migrate once.
+Schema changes are numbered migrations recorded in `PRAGMA user_version`, applied by
+`blogqa.sqlite_migrations.run` under `BEGIN IMMEDIATE`, so two workers starting at once migrate once.
 """
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import threading
 from pathlib import Path
 
 from ..errors import UsageError
+from ..sqlite_migrations import run, run_script
 from .store import EventStore, iso, origin_of
 
 
 def m001_create_tables(db: sqlite3.Connection) -> None:
-    _run_script(db, """
+    run_script(db, """
         CREATE TABLE questions (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,
@@ -54,7 +55,7 @@ def m001_create_tables(db: sqlite3.Connection) -> None:
 
 
 def m002_conversations_origins_reasons(db: sqlite3.Connection) -> None:
-    _run_script(db, """
+    run_script(db, """
         ALTER TABLE questions ADD COLUMN conversation_id TEXT;   -- the widget's session; NULL: its own
         ALTER TABLE questions ADD COLUMN origin TEXT;            -- search | ask | assist | widget | openai
         ALTER TABLE feedback ADD COLUMN reason TEXT;             -- wrong | outdated | incomplete | not_answered
@@ -71,14 +72,6 @@ def m002_conversations_origins_reasons(db: sqlite3.Connection) -> None:
 MIGRATIONS = [m001_create_tables, m002_conversations_origins_reasons]
 
 
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    # statement by statement: executescript() would COMMIT the migration's open transaction
-    lines = [line.split("--")[0] for line in script.splitlines()]
-    for statement in "\n".join(lines).split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
 class SqliteEventStore(EventStore):
     """`SqliteEventStore("events.sqlite")`: opens (creating and migrating) the file."""
 
@@ -91,25 +84,9 @@ class SqliteEventStore(EventStore):
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=10, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=10000")
-            self._migrate()
+            run(self._db, MIGRATIONS)
         except (OSError, sqlite3.Error) as err:  # `blogqa serve` shows this line and exits 2
             raise UsageError(f"{self.path}: cannot open the events database ({err}); pass --events PATH") from None
-
-    def _migrate(self) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")  # two workers starting at once migrate once
-            try:
-                version = self._db.execute("PRAGMA user_version").fetchone()[0]
-                if version > len(MIGRATIONS):
-                    raise sqlite3.DatabaseError(f"schema version {version} is newer than this blogqa "
-                                                f"understands ({len(MIGRATIONS)}); upgrade blogqa")
-                for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-                    migration(self._db)
-                    self._db.execute(f"PRAGMA user_version={number}")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
 
     # ---- backend primitives --------------------------------------------------------------
     def _param(self, value):

@@ -263,7 +263,7 @@ class EmbeddedStore:
                     src = sqlite3.connect(f"file:{self.path / current / 'index.sqlite'}?mode=ro", uri=True)
                     src.backup(db)
                     src.close()
-                migrate(db)
+                migrate(db, self.path)
                 db.execute("PRAGMA foreign_keys=ON")
                 w = _Writer(db)
                 yield w

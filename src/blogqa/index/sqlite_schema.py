@@ -4,13 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from pathlib import Path
 
+from ..errors import IndexError_
 from ..models import Post
+from ..sqlite_migrations import SchemaTooNew, run, run_script, version
 from .source_record import SourceRecord
 
 
 def m001_create_tables(db: sqlite3.Connection) -> None:
-    db.executescript("""
+    run_script(db, """
         CREATE TABLE posts (
             id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
             date TEXT, updated TEXT, url TEXT, source_path TEXT, tags TEXT NOT NULL DEFAULT '[]',
@@ -37,16 +40,20 @@ def m003_sources(db: sqlite3.Connection) -> None:
             max_pages INTEGER, state TEXT)""")
 
 
-MIGRATIONS = [m001_create_tables, m002_post_summary, m003_sources]
+def m004_drop_meta(db: sqlite3.Connection) -> None:
+    """m001's `meta` table was never read or written: meta.json holds what an index was built with."""
+    db.execute("DROP TABLE IF EXISTS meta")
 
 
-def migrate(db: sqlite3.Connection) -> None:
-    """Apply the migrations this database has not seen yet (tracked in PRAGMA user_version)."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-        step(db)
-        db.execute(f"PRAGMA user_version = {number}")
-    db.commit()
+MIGRATIONS = [m001_create_tables, m002_post_summary, m003_sources, m004_drop_meta]
+
+
+def migrate(db: sqlite3.Connection, where: Path) -> None:
+    """Bring the generation copy `db` (in the index folder `where`) to the current schema."""
+    try:
+        run(db, MIGRATIONS)
+    except SchemaTooNew as err:
+        raise IndexError_(f"{where}: {err}") from None
 
 
 POST_COLUMNS = "id, title, body, date, updated, url, source_path, tags, author, visibility, summary"
@@ -54,7 +61,7 @@ POST_COLUMNS = "id, title, body, date, updated, url, source_path, tags, author, 
 
 def post_columns(db: sqlite3.Connection) -> str:
     """POST_COLUMNS as this (possibly older, read-only) database can answer them."""
-    if db.execute("PRAGMA user_version").fetchone()[0] < 2:
+    if version(db) < 2:
         return POST_COLUMNS.replace("summary", "NULL")
     return POST_COLUMNS
 
@@ -84,7 +91,7 @@ INSERT_SOURCE = f"INSERT OR REPLACE INTO sources ({SOURCE_COLUMNS}) VALUES (?, ?
 
 def read_sources(db: sqlite3.Connection) -> list[SourceRecord]:
     """The source records of this (possibly older, read-only) database; none before m003."""
-    if db.execute("PRAGMA user_version").fetchone()[0] < 3:
+    if version(db) < 3:
         return []
     rows = db.execute(f"SELECT {SOURCE_COLUMNS} FROM sources ORDER BY location").fetchall()
     return [SourceRecord(kind, location, fmt, visibility, base_url, max_pages, json.loads(state) if state else None)
