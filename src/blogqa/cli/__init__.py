@@ -11,9 +11,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import BlogqaError, IndexBusyError, UsageError
-
-EXIT_BUSY = 3  # not 2: a busy index is no usage error, and a script may simply retry
+from ..errors import BlogqaError
 
 # Each module has `register(subparsers)`; its parsers set `func(args) -> int`.
 COMMAND_MODULES = ["core", "sync"]
@@ -58,15 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except UsageError as err:
+    except BlogqaError as err:  # each class carries its exit code (blogqa.errors)
         print(f"blogqa: error: {err}", file=sys.stderr)
-        return 2
-    except IndexBusyError as err:
-        print(f"blogqa: error: {err}", file=sys.stderr)
-        return EXIT_BUSY
-    except BlogqaError as err:
-        print(f"blogqa: error: {err}", file=sys.stderr)
-        return 2 if err.__class__.__name__ == "IndexError_" else 1
+        return err.exit_code
     except KeyboardInterrupt:
         print("blogqa: interrupted", file=sys.stderr)
         return 130

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import BlogqaError, IndexError_, LLMError, UsageError
+from ..errors import BlogqaError
 
 log = logging.getLogger("blogqa.server")
 
@@ -54,10 +54,8 @@ def install(app: FastAPI) -> None:
         return json_error(422, validation_message(exc))
 
     @app.exception_handler(BlogqaError)
-    async def _blogqa(request: Request, exc: BlogqaError):
-        code = 400 if isinstance(exc, UsageError) else 502 if isinstance(exc, LLMError) else \
-            503 if isinstance(exc, IndexError_) else 500
-        return json_error(code, str(exc))
+    async def _blogqa(request: Request, exc: BlogqaError):  # each class carries its status (blogqa.errors)
+        return json_error(exc.http_status, str(exc))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
