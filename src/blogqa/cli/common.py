@@ -56,3 +56,14 @@ def print_json(obj) -> None:
 
 def warn(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def print_report(report, args: argparse.Namespace) -> None:
+    """An ingest's or a sync's warnings on stderr, then its JSON (`--json`) or its summary line
+    (on stderr with `-q`, so a quiet run's stdout stays empty)."""
+    for line in report.warnings:
+        warn(f"warning: {line}")
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(report.summary(), file=sys.stderr if args.quiet else sys.stdout)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from .common import add_filter_args, add_index_args, open_index, print_json, warn
+from .common import add_filter_args, add_index_args, open_index, print_json, print_report, warn
 
 MODES = ["bm25", "dense", "hybrid"]
 
@@ -75,12 +75,7 @@ def cmd_ingest(args) -> int:
         for line in err.report.warnings:
             warn(f"warning: {line}")
         raise
-    for line in report.warnings:
-        warn(f"warning: {line}")
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(report.summary(), file=sys.stderr if args.quiet else sys.stdout)
+    print_report(report, args)
     return 1 if args.strict and report.skipped else 0
 
 

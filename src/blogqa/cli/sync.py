@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 
-from .common import add_index_args, open_index, print_json, warn
+from .common import add_index_args, open_index, print_report
 
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -30,12 +29,7 @@ def cmd_sync(args) -> int:
         report = idx.sync(progress=not args.quiet)
     finally:
         idx.close()
-    for line in report.warnings:
-        warn(f"warning: {line}")
-    if args.json:
-        print_json(report.to_json())
-    else:
-        print(report.summary(), file=sys.stderr if args.quiet else sys.stdout)
+    print_report(report, args)
     return 1 if report.unreadable else 0
 
 
