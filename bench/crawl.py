@@ -211,9 +211,9 @@ def publish_to_answerable(blog: Blog, server: SiteServer, work: Path, every: str
     try:
         api = f"http://127.0.0.1:{port}/api/search"
         _wait_until(lambda: _get(f"http://127.0.0.1:{port}/api/stats") is not None, 120, serve, work)
-        for run in range(runs):
+        for _ in range(runs):
             time.sleep(rng.uniform(0, period))  # a random moment of the sync period
-            word = f"블루베리{run}호"
+            word = _new_word()
             post = blog.publish(word)
             published = time.perf_counter()
             url = server.url + post["path"]
@@ -233,6 +233,13 @@ def publish_to_answerable(blog: Blog, server: SiteServer, work: Path, every: str
                                               (work / "serve.log").read_text(), re.M)]
     return {"posts": len(blog.posts) - runs, "sync_every_s": period, "runs": runs, "seconds": seconds,
             "median_s": median(seconds), "sync_s": syncs}
+
+
+def _new_word() -> str:
+    """Three random Hangul syllables, new on every run: the new post's text must not be in the
+    embedding cache (~/.cache/blogqa) from an earlier run, or its sync would not embed it."""
+    pick = random.SystemRandom()
+    return "".join(chr(0xAC00 + pick.randrange(11172)) for _ in range(3)) + "호"
 
 
 def _get(url: str) -> dict | None:
