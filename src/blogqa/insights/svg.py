@@ -11,7 +11,7 @@ COLORS = {"answered": "#2f855a", "abstained": "#d69e2e", "handed_over": "#c53030
 LABELS = {"answered": "답변 answered", "abstained": "답 없음 abstained", "handed_over": "상담 연결 handed over",
           "rate": "해결률 rate", "strict_rate": "엄격 strict"}
 WIDTH, HEIGHT = 480, 260  # small enough that 12-unit labels stay readable on a 375 px phone
-GAPS_WIDTH = 640
+GAPS_WIDTH = 480
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 34, 36
 
 
@@ -124,7 +124,7 @@ def top_gaps(gaps: list[dict], top: int = 8) -> str:
     shown = gaps[:top]
     row = 28
     height = TOP + row * max(len(shown), 1) + 12
-    label_w = 300
+    label_w = 220
     maximum = max((g["size"] for g in shown), default=1)
     body = [_text(8, 18, "쓸 글 (질문 묶음 크기) / Posts to write (questions per group)")]
     for i, gap in enumerate(shown):
