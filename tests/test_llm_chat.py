@@ -80,13 +80,13 @@ def test_streamed_chat_reports_the_rewrite_then_tokens(tiny, stub):
     assert stub.chat_requests[-1]["json"]["stream"] is True
 
 
-def test_offline_chat_joins_a_follow_up_to_the_previous_question(tiny, stub):
+def test_offline_chat_gives_a_follow_up_the_previous_questions_topic_words(tiny, stub):
     tiny.settings = Settings()
     chat = Conversation(tiny)
     chat.ask(FIRST)
     answer = chat.ask(FOLLOW)
     assert stub.chat_requests == []
-    assert answer.notes[0] == f"searched for: {FIRST} 가격은?"
+    assert answer.notes[0] == f"searched for: {FOLLOW} qa 프로 기능"
     assert answer.sources and answer.sources[0].title == "블로그QA 프로 요금제 출시"
 
 

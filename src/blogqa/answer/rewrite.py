@@ -6,8 +6,12 @@
     answer.notes[0]                            # 'searched for: 블로그QA 프로의 가격은 얼마인가요?'
 
 With an LLM, the rewrite is one extra chat call (history + follow-up -> one question); the first
-question of a conversation is never rewritten. Without one, a short or connective follow-up is
-joined to the previous question, which is enough for retrieval to find the topic again.
+question of a conversation is never rewritten. Without one, a follow-up (it refers back — 그건,
+그때, 거기, 그 팀은, it, they — or names fewer than `MIN_OWN_TOPIC_WORDS` topic words of its own)
+gets the topic words of the earlier question it follows (the index tokenizer's nouns and foreign
+words, question words left out), not the whole earlier question: "그건 언제 도입했어요?" after
+"Geofront는 뭐예요?" is searched as "그건 언제 도입했어요? geofront". The same rewrite serves
+`blogqa chat` and `/v1/chat/completions` (`standalone`).
 """
 from __future__ import annotations
 
@@ -23,11 +27,21 @@ REWRITE_SYSTEM = """You rewrite the user's LAST message in a conversation about 
 - Do not answer the question. Do not add facts.
 - Reply with the standalone question only, on one line. If the last message already stands alone, repeat it unchanged."""
 
-_FOLLOW_UP = re.compile(
-    r"^\s*(그럼|그러면|그렇다면|그건|그거|그것|그리고|또|근데|그런데|이건|이거|거기|저건|"
-    r"and|so|also|what about|how about|then|and what|what of)\b",
+# Words that refer back to the conversation: Korean demonstratives and connectives at the start of
+# a word (그건, 그때, 거기, "그 팀은", 그랬어요), English pronouns and connectives.
+_REFERS_BACK = re.compile(
+    r"(?:^|(?<=[\s(\"'“‘]))(?:(?:그|이|저)(?=\s)|그것|그거|그건|그걸|그게|그때|그곳|그분|그쪽|그들|그런|그렇|"
+    r"그랬|그러|그래|그럼|그리고|근데|거기|이것|이거|이건|이걸|이게|이때|이곳|이런|이렇|여기|저것|저거|저건|저기|또)"
+    r"|\b(?:it|its|they|them|their|that|those|these|this|then|also|what about|how about)\b",
     re.I,
 )
+# English words a tokenizer keeps that name no topic (the gate's GENERIC has the question words).
+_FILLER = frozenset("did does do was were be been has have had get got take took much many long "
+                    "more most any some there then also so".split())
+# A question with fewer topic words of its own is taken as a follow-up. Chosen before the
+# follow-up set was run: a self-contained question names at least three things
+# ("배포 파이프라인에서 롤백은 몇 분 안에 끝나나요?": 배포, 파이프라인, 롤백), "DB는 뭘 썼어요?" one.
+MIN_OWN_TOPIC_WORDS = 3
 _HISTORY_CHARS = 600  # of each earlier answer, for the rewrite prompt
 
 
@@ -58,30 +72,72 @@ def clean_rewrite(reply: str, question: str) -> str:
     return question
 
 
-def heuristic_rewrite(question: str, history: list[tuple[str, str]]) -> str:
-    """Offline: a follow-up (connective start, or very short) is joined to the previous question.
+def topic_words(text: str, tokenizer) -> list[str]:
+    """The topic words of `text`: the tokenizer's nouns and foreign words, question words and single
+    syllables left out (as the evidence gate counts them).
+
+    >>> from blogqa.text.tokens import get_tokenizer
+    >>> topic_words("스포카 개발팀이 SSH 키를 관리하려고 만든 서비스가 뭐예요?", get_tokenizer("kiwi"))
+    ['스포', '개발', 'ssh', '관리', '서비스']
+    """
+    from .evidence import GENERIC
+
+    tagged = getattr(tokenizer, "tagged_tokens", None)
+    pairs = tagged(text) if tagged else [(t, True) for t in tokenizer.tokens(text)]
+    words = [t for t, topic in pairs if topic and t not in GENERIC and t not in _FILLER]
+    return [t for t in dict.fromkeys(words) if len(t) > 1 or t.isdigit()]
+
+
+def is_follow_up(question: str, tokenizer) -> bool:
+    """True when `question` refers back (그건, 거기, it, ...) or names too few topic words to stand alone."""
+    return bool(_REFERS_BACK.search(question)) or len(topic_words(question, tokenizer)) < MIN_OWN_TOPIC_WORDS
+
+
+def heuristic_rewrite(question: str, history: list[tuple[str, str]], tokenizer=None) -> str:
+    """Offline: a follow-up gets the topic words of the question it follows (and of the ones before
+    that, back to the last question that stood alone); a question that stands alone is kept.
 
     >>> heuristic_rewrite("그럼 가격은?", [("블로그QA 프로에는 어떤 기능이 있나요?", "...")])
-    '블로그QA 프로에는 어떤 기능이 있나요? 가격은?'
+    '그럼 가격은? qa 프로 기능'
     """
     if not history:
         return question
-    stripped = _FOLLOW_UP.sub("", question).strip(" ,")
-    short = len(question.split()) <= 3 or len(question.strip()) <= 12
-    if stripped != question.strip() or short:
-        return f"{history[-1][0].strip()} {stripped or question.strip()}"
-    return question
+    if tokenizer is None:
+        from ..text.tokens import get_tokenizer
+
+        tokenizer = get_tokenizer("kiwi")
+    if not is_follow_up(question, tokenizer):
+        return question
+    own = set(topic_words(question, tokenizer))
+    carried: list[str] = []
+    for earlier, _ in reversed(history):
+        carried += [w for w in topic_words(earlier, tokenizer) if w not in own and w not in carried]
+        if not is_follow_up(earlier, tokenizer):
+            break
+    return f"{question.strip()} {' '.join(carried)}" if carried else question
 
 
-def rewrite_question(question: str, history: list[tuple[str, str]], backend=None) -> str:
+def rewrite_question(question: str, history: list[tuple[str, str]], backend=None, tokenizer=None) -> str:
     """Standalone version of `question` given the (question, answer) history; `backend` (an LLM
-    chat backend) or the offline heuristic when None."""
+    chat backend) or the offline heuristic (with `tokenizer`, the index's) when None."""
     if not history:
         return question
     if backend is None:
-        return heuristic_rewrite(question, history)
+        return heuristic_rewrite(question, history, tokenizer)
     reply = backend.complete(rewrite_messages(question, history), max_tokens=128)
     return clean_rewrite(reply, question)
+
+
+def standalone(index, question: str, history: list[tuple[str, str]], llm: bool | None = None) -> str:
+    """`question` rewritten with the conversation over `index`: by the index's LLM when one is
+    configured (`llm` as in `Index.ask`), else offline with the index's tokenizer."""
+    if not history:
+        return question
+    from .backend import get_backend, use_llm
+
+    settings = index.settings.llm
+    backend = get_backend(settings) if use_llm(settings, llm) else None
+    return rewrite_question(question, history, backend, index.tokenizer)
 
 
 class Conversation:
@@ -99,16 +155,8 @@ class Conversation:
     def reset(self) -> None:
         self.history.clear()
 
-    def _backend(self):
-        from .backend import get_backend, use_llm
-
-        settings = self.index.settings.llm
-        return get_backend(settings) if use_llm(settings, self.llm) else None
-
     def rewrite(self, question: str) -> str:
-        if not self.history:
-            return question
-        return rewrite_question(question, self.history, self._backend())
+        return standalone(self.index, question, self.history, self.llm)
 
     def ask(self, question: str) -> Answer:
         answer = None
@@ -151,4 +199,5 @@ def _clip(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-__all__ = ["Conversation", "rewrite_question", "rewrite_messages", "clean_rewrite", "heuristic_rewrite"]
+__all__ = ["Conversation", "standalone", "rewrite_question", "rewrite_messages", "clean_rewrite", "heuristic_rewrite",
+           "is_follow_up", "topic_words"]

@@ -2,7 +2,10 @@
 so chat front ends can use blogqa as a model whose answers carry `[n]` citations and links.
 
 Models: `blogqa` answers from every post; `blogqa-public` from public posts only. Without an
-LLM configured the answer is extractive. The question is the last user message."""
+LLM configured the answer is extractive. The question is the last user message; with earlier turns
+it is rewritten with them first, as `blogqa chat` does (`answer.rewrite.standalone`: by the LLM when
+one is configured, else the earlier question's topic words), and the completion's `rewritten` says
+what was searched for."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +14,7 @@ import time
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from ..answer.rewrite import standalone
 from ..errors import BlogqaError
 from ..models import Answer
 from .routes_api import base_url, service
@@ -51,6 +55,21 @@ def _question(body: ChatRequest) -> str:
     return users[-1]
 
 
+def _history(body: ChatRequest) -> list[tuple[str, str]]:
+    """(question, answer) pairs of the turns before the last user message; each answer without the
+    `Sources:` lines this endpoint appends."""
+    pairs: list[tuple[str, str]] = []
+    messages = [m for m in body.messages if m.role in ("user", "assistant") and m.text().strip()]
+    while messages and messages[-1].role != "user":
+        messages.pop()
+    for m in messages[:-1]:
+        if m.role == "user":
+            pairs.append((m.text(), ""))
+        elif pairs:
+            pairs[-1] = (pairs[-1][0], m.text().split("\n\nSources:\n", 1)[0])
+    return pairs
+
+
 def _tokens(text: str) -> int:
     return len(text.split())  # a documented estimate: whitespace words (no tokenizer download)
 
@@ -59,15 +78,17 @@ def _sources_json(answer: Answer, base: str, public: bool) -> list[dict]:
     return [{**s.to_json(), "link": post_link(base, s.post_id, s.url, public)} for s in answer.sources]
 
 
-def _blogqa_fields(answer_id: str, answer: Answer, base: str, public: bool) -> dict:
-    """The fields blogqa adds to a completion, and to a stream's last chunk (docs/server.md)."""
-    return {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, public)}
+def _blogqa_fields(answer_id: str, answer: Answer, base: str, public: bool, rewritten: str) -> dict:
+    """The fields blogqa adds to a completion, and to a stream's last chunk (docs/server.md);
+    `rewritten`: the question searched for (the last user message itself when it stood alone)."""
+    return {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, public),
+            "rewritten": rewritten}
 
 
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion, streamed or not")
 def chat_completions(request: Request, body: ChatRequest):
     svc = service(request)
-    question = _question(body)
+    question = standalone(svc.index, _question(body), _history(body))
     public = body.model == "blogqa-public"
     base = base_url(request)
     kwargs = {"visibility": "public", "tone": "customer"} if public else {}
@@ -86,7 +107,7 @@ def chat_completions(request: Request, body: ChatRequest):
                      "logprobs": None}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": _tokens(content),
                   "total_tokens": prompt_tokens + _tokens(content)},
-        **_blogqa_fields(asked.answer_id, answer, base, public),
+        **_blogqa_fields(asked.answer_id, answer, base, public, question),
     }
 
 
@@ -118,7 +139,7 @@ def _stream(svc: Service, model: str, question: str, base: str, public: bool, kw
                 if tail:
                     sent.append(tail)
                     yield chunk({"content": tail})
-                fields = _blogqa_fields(answer_id, answer, base, public)
+                fields = _blogqa_fields(answer_id, answer, base, public, question)
                 yield chunk({}, "stop", **fields)
     except BlogqaError as err:
         yield sse(None, {"error": {"message": str(err), "type": "server_error", "code": 502}})
