@@ -1,4 +1,15 @@
-"""Chat backends: which one to use, and calls to any OpenAI-compatible chat API with retries.
+"""Chat backends: the one interface every LLM call goes through, which backend to use, and calls
+to any OpenAI-compatible chat API with retries.
+
+    backend = get_backend(settings.llm)            # answers, rewrites, titles (the answer's limit)
+    backend = api_backend(settings.llm, model)     # synth, summaries, closed book (no limit of ours)
+    text = backend.complete(messages, max_tokens=128, json=False)
+    for delta in backend.stream(messages): ...
+
+A backend needs one method, `stream(messages, *, max_tokens=None, json=False)`; `complete` is that
+stream joined, unless a backend has a one-request way (the OpenAI-compatible one does).
+`max_tokens=None` means the backend's own limit (`backend.max_tokens`; None there: the server's);
+`json=True` asks for a JSON object reply, and is dropped when a server refuses it.
 
 Faults: timeouts, 429 and 5xx (and dropped connections) are retried with exponential backoff and
 jitter within one overall deadline of `LLMSettings.timeout` seconds; everything else, and running
@@ -7,21 +18,38 @@ rejected key, ...). A local GGUF file goes through `local.LocalBackend` with the
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import time
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 from ..config import LLMSettings
-from ..errors import LLMError
+from ..errors import LLMError, UsageError
 
 ANSWER_MAX_TOKENS = 1024  # an answer longer than this is cut (small local models can ramble to n_ctx)
 BACKOFF_BASE = 0.5   # seconds before the first retry (doubling, with jitter)
 BACKOFF_CAP = 8.0
 RETRY_STATUS = frozenset({408, 409, 425, 429})  # plus every 5xx
+JSON_REPLY = {"type": "json_object"}
 
 
-# ---- choosing the answerer ---------------------------------------------------------------
+class ChatBackend(Protocol):
+    """A chat model: one required method, `stream`. Failures raise LLMError (one line)."""
+
+    model: str
+    max_tokens: int | None
+
+    def stream(self, messages: list[dict], *, max_tokens: int | None = None, json: bool = False) -> Iterator[str]:
+        """The reply's text deltas as they arrive."""
+        ...
+
+    def complete(self, messages: list[dict], *, max_tokens: int | None = None, json: bool = False) -> str:
+        """The whole reply."""
+        return "".join(self.stream(messages, max_tokens=max_tokens, json=json))
+
+
+# ---- choosing the backend ----------------------------------------------------------------
 
 def use_llm(settings: LLMSettings, llm: bool | None) -> bool:
     """`llm=None`: the LLM when one is configured; `True`: insist (LLMError if none); `False`: never."""
@@ -37,52 +65,91 @@ def use_llm(settings: LLMSettings, llm: bool | None) -> bool:
     return False
 
 
-# ---- backends ----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def get_backend(settings: LLMSettings) -> ChatBackend:
+    """The chat backend for these settings (cached: a GGUF model is loaded once per process)."""
+    if settings.gguf:
+        from .local import LocalBackend
 
-class OpenAIBackend:
+        return LocalBackend(settings)
+    return OpenAIBackend(settings)
+
+
+def api_backend(settings: LLMSettings, model: str | None = None) -> OpenAIBackend:
+    """The configured OpenAI-compatible server's backend for `model` (default: the configured one),
+    with no reply limit of ours; UsageError when no server is configured."""
+    settings = require_api(settings)
+    return OpenAIBackend(dataclasses.replace(settings, model=model or settings.model, gguf=None), max_tokens=None)
+
+
+def require_api(settings: LLMSettings) -> LLMSettings:
+    """`settings` when they name an OpenAI-compatible server (a base URL or an API key), else UsageError."""
+    if not (settings.base_url or settings.api_key):
+        raise UsageError("no LLM configured: set BLOGQA_LLM_BASE_URL / BLOGQA_LLM_API_KEY (or OPENAI_API_KEY)")
+    return settings
+
+
+def openai_client(settings: LLMSettings, max_retries: int = 0):
+    """The official `openai` client for these settings. Chat backends retry themselves
+    (`max_retries=0`); the fine-tuning commands let the client retry."""
+    import openai
+
+    # Local servers need no key, but the client insists on one.
+    return openai.OpenAI(base_url=settings.base_url or None, api_key=settings.api_key or "blogqa-no-key",
+                         max_retries=max_retries, timeout=settings.timeout)
+
+
+# ---- the OpenAI-compatible backend -------------------------------------------------------
+
+class OpenAIBackend(ChatBackend):
     """Chat completions over the official `openai` client (OpenAI, Azure's v1 endpoint, Ollama,
     vLLM, llama.cpp's server, ...). Retries are ours: the client's own are turned off."""
 
-    def __init__(self, settings: LLMSettings):
-        import openai
-
+    def __init__(self, settings: LLMSettings, max_tokens: int | None = ANSWER_MAX_TOKENS):
         if not settings.model:
             raise LLMError("no LLM model given: set BLOGQA_LLM_MODEL or pass --model")
         self.settings = settings
         self.model = settings.model
+        self.max_tokens = max_tokens
         self.where = settings.base_url or "https://api.openai.com/v1"
-        # Local servers need no key, but the client insists on one.
-        key = settings.api_key or "blogqa-no-key"
-        self.client = openai.OpenAI(base_url=settings.base_url or None, api_key=key, max_retries=0,
-                                    timeout=settings.timeout)
+        self.client = openai_client(settings)
         # OpenAI's reasoning models refuse `max_tokens` and want `max_completion_tokens`, which
         # many local servers do not know: start with the widely supported one, switch once if told.
         self.limit_param = "max_tokens"
 
-    def _create(self, messages: list[dict], timeout: float, stream: bool, max_tokens: int | None):
+    def _create(self, messages: list[dict], timeout: float, stream: bool, max_tokens: int | None, json: bool):
         import openai
 
         kwargs = {"model": self.model, "messages": messages, "temperature": self.settings.temperature,
-                  "stream": stream, "timeout": timeout, self.limit_param: max_tokens or ANSWER_MAX_TOKENS}
-        try:
-            return self.client.chat.completions.create(**kwargs)
-        except openai.BadRequestError as err:
-            if self.limit_param == "max_tokens" and "max_completion_tokens" in str(err):
-                self.limit_param = "max_completion_tokens"
-                kwargs["max_completion_tokens"] = kwargs.pop("max_tokens")
+                  "stream": stream, "timeout": timeout}
+        limit = max_tokens or self.max_tokens
+        if limit:
+            kwargs[self.limit_param] = limit
+        if json:
+            kwargs["response_format"] = JSON_REPLY
+        while True:
+            try:
                 return self.client.chat.completions.create(**kwargs)
-            raise
+            except openai.BadRequestError as err:
+                if "max_tokens" in kwargs and "max_completion_tokens" in str(err):
+                    self.limit_param = "max_completion_tokens"
+                    kwargs["max_completion_tokens"] = kwargs.pop("max_tokens")
+                elif "response_format" in kwargs:  # a server without JSON mode: ask in plain text
+                    del kwargs["response_format"]
+                else:
+                    raise
 
-    def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
+    def complete(self, messages: list[dict], *, max_tokens: int | None = None, json: bool = False) -> str:
+        """One non-streamed request, retried."""
         def attempt(timeout: float) -> str:
-            response = self._create(messages, timeout, False, max_tokens)
+            response = self._create(messages, timeout, False, max_tokens, json)
             if not getattr(response, "choices", None):
                 raise LLMError(f"the LLM server at {self.where} sent a reply without choices")
             return response.choices[0].message.content or ""
 
         return _with_retries(attempt, self.settings, self._error)
 
-    def stream(self, messages: list[dict], max_tokens: int | None = None) -> Iterator[str]:
+    def stream(self, messages: list[dict], *, max_tokens: int | None = None, json: bool = False) -> Iterator[str]:
         """Text deltas as they arrive. Failures before the first delta are retried like
         `complete`; a stream that breaks off later raises LLMError."""
         deadline = time.monotonic() + self.settings.timeout
@@ -93,7 +160,7 @@ class OpenAIBackend:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0.05:
                     raise _Expired()
-                response = self._create(messages, remaining, True, max_tokens)
+                response = self._create(messages, remaining, True, max_tokens, json)
                 for chunk in response:
                     choices = getattr(chunk, "choices", None) or []
                     delta = getattr(choices[0], "delta", None) if choices else None
@@ -238,12 +305,3 @@ def _short(value, limit: int = 200) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-@functools.lru_cache(maxsize=8)
-def get_backend(settings: LLMSettings):
-    """The chat backend for these settings (cached: a GGUF model is loaded once per process)."""
-    if settings.gguf:
-        from .local import LocalBackend
-
-        return LocalBackend(settings)
-    return OpenAIBackend(settings)

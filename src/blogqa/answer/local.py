@@ -12,12 +12,15 @@ from typing import Iterator
 
 from ..config import LLMSettings
 from ..errors import LLMError
+from .backend import JSON_REPLY, ChatBackend
 
 MAX_TOKENS = 512  # longest answer generated locally
 
 
-class LocalBackend:
-    def __init__(self, settings: LLMSettings):
+class LocalBackend(ChatBackend):
+    """`complete` is the stream joined (llama.cpp generates the same way either way)."""
+
+    def __init__(self, settings: LLMSettings, max_tokens: int | None = MAX_TOKENS):
         path = Path(os.path.expanduser(settings.gguf or ""))
         if not path.is_file():
             raise LLMError(f"{settings.gguf}: GGUF model file not found")
@@ -28,6 +31,7 @@ class LocalBackend:
         self.settings = settings
         self.path = path
         self.model = path.name
+        self.max_tokens = max_tokens
         # The context must hold the sources, the rules, the question and the answer; the offline
         # token estimate can run low for a given model's tokenizer, so leave generous room.
         n_ctx = min(32768, max(4096, 2 * settings.context_tokens + 2048))
@@ -44,30 +48,19 @@ class LocalBackend:
             self.llama.chat_format = "gemma"
             self.merge_system = True
 
-    def _create(self, messages: list[dict], stream: bool, max_tokens: int | None):
+    def stream(self, messages: list[dict], *, max_tokens: int | None = None, json: bool = False) -> Iterator[str]:
         if self.merge_system:
             messages = merge_system(messages)
         try:
-            return self.llama.create_chat_completion(messages=messages, temperature=self.settings.temperature,
-                                                     max_tokens=max_tokens or MAX_TOKENS, stream=stream)
-        except Exception as err:  # noqa: BLE001
-            raise LLMError(f"{self.path.name}: generation failed ({' '.join(str(err).split())})") from err
-
-    def complete(self, messages: list[dict], max_tokens: int | None = None) -> str:
-        response = self._create(messages, False, max_tokens)
-        return response["choices"][0]["message"].get("content") or ""
-
-    def stream(self, messages: list[dict], max_tokens: int | None = None) -> Iterator[str]:
-        chunks = self._create(messages, True, max_tokens)
-        try:
+            chunks = self.llama.create_chat_completion(
+                messages=messages, temperature=self.settings.temperature, max_tokens=max_tokens or self.max_tokens,
+                response_format=JSON_REPLY if json else None, stream=True)
             for chunk in chunks:
                 choices = chunk.get("choices") or []
                 text = (choices[0].get("delta") or {}).get("content") if choices else None
                 if text:
                     yield text
-        except LLMError:
-            raise
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001 - llama.cpp raises plain ValueError/RuntimeError
             raise LLMError(f"{self.path.name}: generation failed ({' '.join(str(err).split())})") from err
 
 
