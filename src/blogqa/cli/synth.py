@@ -63,6 +63,7 @@ def register(sub) -> None:
 
 # ---- synth ----------------------------------------------------------------------------------
 def cmd_synth(args) -> int:
+    from ..answer.backend import api_backend
     from ..synth import llm as llm_gen
     from ..synth import offline
     from ..synth.filters import filter_records
@@ -93,15 +94,14 @@ def cmd_synth(args) -> int:
 
     budget = args.budget or llm_gen.DEFAULT_BUDGET
     summaries: dict[str, str] = {}
-    client = None
+    backend = None
     if use_llm:
-        client = llm_gen.make_client(llm)
+        backend = api_backend(llm, model)
         if args.summaries:
             from ..synth.summaries import ensure_summaries, summaries_path
 
             path = summaries_path(idx.location, args.summaries_out)
-            summaries, made = ensure_summaries(posts, client, model, path, budget, which=args.summaries,
-                                               temperature=llm.temperature)
+            summaries, made = ensure_summaries(posts, backend, path, budget, which=args.summaries)
             _note(args, f"summaries: {len(summaries)} posts ({made} new) in {path}")
             indexed = idx.add_summaries(summaries, progress=not args.quiet)
             _note(args, f"summaries indexed: {indexed.updated} posts updated, {indexed.unchanged} already indexed; "
@@ -118,8 +118,7 @@ def cmd_synth(args) -> int:
             if not args.quiet:
                 print(f"[{n}/{len(posts)}] {post.title}", file=sys.stderr)
             try:
-                generated += llm_gen.generate(post, client, model, args.per_post, llm.temperature, budget,
-                                              summaries.get(post.id))
+                generated += llm_gen.generate(post, backend, args.per_post, budget, summaries.get(post.id))
             except LLMError as err:
                 failure = err  # keep what was paid for: write the questions made so far
                 break
@@ -213,19 +212,19 @@ def cmd_finetune(args) -> int:
 
 
 def _finetune(args) -> int:
+    from ..answer.backend import openai_client, require_api
     from ..synth import finetune
-    from ..synth.llm import make_client
 
     settings = settings_from(args)
     if args.job:
-        client = make_client(settings.llm)
+        client = openai_client(require_api(settings.llm), max_retries=settings.llm.max_retries)
         job = client.fine_tuning.jobs.retrieve(args.job)
     else:
         if not args.file or not args.model:
             raise UsageError("give a fine-tuning FILE and --model BASE (or --job ID to follow a job)")
         if not _check_file(args.file, args.max_tokens or finetune.DEFAULT_MAX_TOKENS):
             return 1
-        client = make_client(settings.llm)
+        client = openai_client(require_api(settings.llm), max_retries=settings.llm.max_retries)
         job = finetune.start_job(client, args.file, args.model, args.suffix)
         print(f"started fine-tuning job {job.id} on {job.model} with {job.training_file} (status {job.status})")
     if not args.follow:

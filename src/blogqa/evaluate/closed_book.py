@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import functools
 
+from ..answer.backend import ChatBackend, api_backend
 from ..config import LLMSettings, Settings
 from ..synth.finetune import SYSTEM
-from ..synth.llm import chat, make_client
 
 
 @functools.lru_cache(maxsize=4)
-def _client(llm: LLMSettings):
-    return make_client(llm)
+def _backend(llm: LLMSettings, model: str) -> ChatBackend:
+    return api_backend(llm, model)
 
 
 def ask_closed_book(question: str, model: str, settings: Settings | LLMSettings | None = None) -> str:
@@ -26,4 +26,4 @@ def ask_closed_book(question: str, model: str, settings: Settings | LLMSettings 
     UsageError when no OpenAI-compatible server is configured)."""
     llm = getattr(settings, "llm", settings) or LLMSettings()
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
-    return chat(_client(llm), model, messages, temperature=llm.temperature, json_mode=False).strip()
+    return _backend(llm, model).complete(messages).strip()

@@ -1,21 +1,21 @@
-"""LLM question generator through any OpenAI-compatible chat API (the official `openai` client).
+"""LLM question generator through a chat backend (blogqa.answer.backend).
 
-    client = make_client(settings.llm)
-    records = generate(post, client, model="gpt-4o-mini", per_post=3)
+    backend = api_backend(settings.llm, model="gpt-4o-mini")
+    records = generate(post, backend, per_post=3)
 
 The prompt carries the post's title, date and text between `<<<POST>>>` markers (the text is data,
 never instructions). A post longer than the budget is cut at a paragraph boundary, and its
 summary (see summaries.py) goes first when one exists, so the questions still cover the whole post.
-The model answers with JSON: {"questions": [{"question", "answer", "passage", "type"}]}.
+The model answers with JSON (JSON mode when the server has it): {"questions": [{"question", "answer",
+"passage", "type"}]}.
 """
 from __future__ import annotations
 
 import json
 import re
 
+from ..answer.backend import ChatBackend
 from ..answer.sentences import is_korean
-from ..config import LLMSettings
-from ..errors import LLMError, UsageError
 from ..models import Post
 from ..text.chunk import estimate_tokens
 from .records import QARecord, plain, squash
@@ -35,16 +35,6 @@ Rules:
 6. Reply with JSON only: {"questions": [{"question": "...", "answer": "...", "passage": "...", "type": "..."}]}"""
 
 _MARKER = re.compile(r"<{3,}|>{3,}")
-
-
-def make_client(llm: LLMSettings, timeout: float | None = None):
-    """An `openai.OpenAI` client for the configured OpenAI-compatible server."""
-    import openai
-
-    if not (llm.base_url or llm.api_key):
-        raise UsageError("no LLM configured: set BLOGQA_LLM_BASE_URL / BLOGQA_LLM_API_KEY (or OPENAI_API_KEY)")
-    return openai.OpenAI(base_url=llm.base_url, api_key=llm.api_key or "not-needed",
-                         timeout=timeout or llm.timeout, max_retries=llm.max_retries)
 
 
 def fit_text(text: str, budget: int) -> tuple[str, bool]:
@@ -115,34 +105,11 @@ def _outer(text: str, open_: str, close: str) -> str:
     return text[i:j + 1] if 0 <= i < j else ""
 
 
-def chat(client, model: str, messages: list[dict], temperature: float = 0.2, json_mode: bool = True) -> str:
-    """One chat completion's text; JSON mode is asked for and dropped if the server refuses it."""
-    import openai
-
-    kwargs = {"model": model, "messages": messages, "temperature": temperature}
-    if json_mode:
-        kwargs["response_format"] = {"type": "json_object"}
-    try:
-        response = client.chat.completions.create(**kwargs)
-    except openai.BadRequestError:
-        if not json_mode:
-            raise
-        kwargs.pop("response_format")
-        response = client.chat.completions.create(**kwargs)
-    except openai.APIConnectionError as err:
-        raise LLMError(f"cannot reach the LLM at {client.base_url}: {err}") from None
-    except openai.AuthenticationError:
-        raise LLMError(f"the LLM at {client.base_url} refused the API key") from None
-    except openai.NotFoundError:
-        raise LLMError(f"the LLM at {client.base_url} does not know model {model!r}") from None
-    return response.choices[0].message.content or ""
-
-
-def generate(post: Post, client, model: str, per_post: int = 3, temperature: float = 0.2,
-             budget: int = DEFAULT_BUDGET, summary: str | None = None) -> list[QARecord]:
+def generate(post: Post, backend: ChatBackend, per_post: int = 3, budget: int = DEFAULT_BUDGET,
+             summary: str | None = None) -> list[QARecord]:
     """Questions about one post from the LLM (unfiltered; see filters.py). A reply that is not
     usable JSON gives no questions rather than failing the whole run."""
-    content = chat(client, model, build_messages(post, per_post, budget, summary), temperature)
+    content = backend.complete(build_messages(post, per_post, budget, summary), json=True)
     try:
         items = parse_questions(content)
     except ValueError:
@@ -155,7 +122,7 @@ def generate(post: Post, client, model: str, per_post: int = 3, temperature: flo
         kind = str(item.get("type") or "factoid").strip().lower()
         passage = ground_passage(str(item.get("passage") or ""), answer, post.body)
         out.append(QARecord(question, answer, post.id, passage, type=kind if kind in TYPES else "factoid",
-                            generator=f"llm:{model}"))
+                            generator=f"llm:{backend.model}"))
     return out
 
 

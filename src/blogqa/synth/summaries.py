@@ -18,10 +18,11 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from ..answer.backend import ChatBackend
 from ..errors import UsageError
 from ..models import Post
 from ..text.chunk import estimate_tokens, pack
-from .llm import DEFAULT_BUDGET, chat
+from .llm import DEFAULT_BUDGET
 
 FILE_NAME = "summaries.jsonl"
 
@@ -66,28 +67,29 @@ def save_summaries(path: str | Path, rows: dict[str, dict]) -> None:
     os.replace(tmp, path)
 
 
-def _ask(client, model: str, title: str, text: str, temperature: float) -> str:
+def _ask(backend: ChatBackend, title: str, text: str) -> str:
     messages = [{"role": "system", "content": SYSTEM},
                 {"role": "user", "content": f"Title: {title}\n<<<POST>>>\n{text}\n<<<END POST>>>"}]
-    return chat(client, model, messages, temperature, json_mode=False).strip()
+    return backend.complete(messages).strip()
 
 
-def summarise(post: Post, client, model: str, budget: int = DEFAULT_BUDGET, temperature: float = 0.2) -> str:
+def summarise(post: Post, backend: ChatBackend, budget: int = DEFAULT_BUDGET) -> str:
     """One summary of the whole post (map-reduce over pieces of `budget` tokens when long)."""
     pieces = pack(post.body, budget) or [post.title]
     if len(pieces) == 1:
-        return _ask(client, model, post.title, pieces[0], temperature)
-    partial = [_ask(client, model, f"{post.title} (part {i} of {len(pieces)})", piece, temperature)
+        return _ask(backend, post.title, pieces[0])
+    partial = [_ask(backend, f"{post.title} (part {i} of {len(pieces)})", piece)
                for i, piece in enumerate(pieces, 1)]
-    return _ask(client, model, post.title, "\n\n".join(partial), temperature)
+    return _ask(backend, post.title, "\n\n".join(partial))
 
 
-def ensure_summaries(posts: Iterable[Post], client, model: str, path: str | Path, budget: int = DEFAULT_BUDGET,
-                     which: str = "long", temperature: float = 0.2) -> tuple[dict[str, str], int]:
+def ensure_summaries(posts: Iterable[Post], backend: ChatBackend, path: str | Path, budget: int = DEFAULT_BUDGET,
+                     which: str = "long") -> tuple[dict[str, str], int]:
     """(post_id -> summary for the given posts, number newly generated); writes `path`.
 
     `which="long"` summarises only posts longer than `budget` (the ones whose prompt is cut);
-    `"all"` summarises every post."""
+    `"all"` summarises every post. A summary is stored with `backend.model`."""
+    model = backend.model
     stored = load_summaries(path)
     out, made = {}, 0
     for post in posts:
@@ -96,7 +98,7 @@ def ensure_summaries(posts: Iterable[Post], client, model: str, path: str | Path
             continue
         row = stored.get(post.id)
         if not (row and row.get("content_hash") == post.content_hash and row.get("model") == model):
-            row = {"post_id": post.id, "title": post.title, "summary": summarise(post, client, model, budget, temperature),
+            row = {"post_id": post.id, "title": post.title, "summary": summarise(post, backend, budget),
                    "model": model, "content_hash": post.content_hash, "source_tokens": tokens}
             stored[post.id] = row
             made += 1
