@@ -8,6 +8,7 @@ from pathlib import Path
 # (a NumPy loaded earlier keeps a BLAS pool that fights the embedder: 2x slower queries on 2 cores).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import blogqa  # noqa: E402,F401
+from blogqa.evaluate.metrics import percentile  # noqa: E402,F401  (nearest rank, q in [0, 100])
 
 import resource
 import statistics
@@ -40,15 +41,6 @@ def blog_index(blog: str, work: Path = WORK):
 def korquad_location() -> str:
     """Where the KorQuAD dev index (all 964 paragraphs) is kept."""
     return str(WORK / f"korquad-{tokenizer_name()}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile; q in [0, 100]."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def median(values: list[float]) -> float:

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
+from common import percentile  # bench/common.py: blogqa.evaluate.metrics.percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -33,13 +34,6 @@ QUESTIONS = [
     "정산 알림을 카카오 알림톡으로 받을 수 있나요?",
     "롤백은 얼마나 걸리나요?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile: percentile([1, 2, 3, 4], 0.5) == 2."""
-    ordered = sorted(values)
-    rank = max(1, int(-(-q * len(ordered) // 1)))  # ceil(q * n)
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def run_phase(url: str, clients: int, requests: int, headers: dict) -> dict:
@@ -77,9 +71,9 @@ def run_phase(url: str, clients: int, requests: int, headers: dict) -> dict:
     return {"clients": clients, "requests": requests, "ok": len(latencies), "errors": len(errors),
             "error_samples": errors[:3], "seconds": round(wall, 2),
             "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
-            "p50_ms": round(percentile(latencies, 0.50), 1) if latencies else None,
-            "p95_ms": round(percentile(latencies, 0.95), 1) if latencies else None,
-            "p99_ms": round(percentile(latencies, 0.99), 1) if latencies else None,
+            "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
+            "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
+            "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
             "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None}
 
 

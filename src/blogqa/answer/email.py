@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
+from ..text.sentences import split_sentences
+
 # An address starts where a run of address characters starts: without the look-behind, a
 # 20,000-letter question with no "@" is tried from every letter (2 s, quadratic).
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-SENTENCE_END = re.compile(r"(?<=[.?!。？！])\s+|\n+")
 CONTACT = re.compile(EMAIL.pattern + r"|https?://\S+|\+?\d[\d\s().-]{7,}\d")
 FILLER = re.compile(
     r"^(안녕하세요|안녕하십니까|수고\s*많으십니다|감사합니다|고맙습니다|hi\b|hello\b|dear\b|thanks\b|thank you\b|"
@@ -30,7 +31,7 @@ SHORT_QUESTION_WORDS = 4
 
 def _kept_sentences(email: str) -> list[str]:
     """The e-mail's sentences without greetings, sign-offs, contact details and "please reply"."""
-    sentences = [s.strip() for s in SENTENCE_END.split(email) if s and s.strip()]
+    sentences = split_sentences(email, fullwidth=True)  # ？ and ！ too: Korean keyboards type them
     return [s for s in sentences if not CONTACT.search(s) and not FILLER.search(s)]
 
 

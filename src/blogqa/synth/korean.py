@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from ..text.hangul import is_hangul, syllable_has_final
+
 # Latin words are read aloud in Korean; these final letters/digits usually leave a final consonant.
 _LATIN_FINAL = set("lmnkptbg")          # ...l (엘/ㄹ), ...m, ...n, ...k, ...t, ...b, ...g (e.g. Git -> 깃)
 _ACRONYM_FINAL = set("LMN")              # 엘, 엠, 엔
@@ -21,8 +23,8 @@ def has_final_consonant(word: str) -> bool:
     if not word:
         return False
     ch = word[-1]
-    if "\uac00" <= ch <= "\ud7a3":
-        return (ord(ch) - 0xAC00) % 28 != 0
+    if is_hangul(ch):
+        return syllable_has_final(ch)
     if ch.isdigit():
         return ch in _DIGIT_FINAL
     if ch.isupper() and len(word) >= 2 and word[-2:].isupper():

@@ -16,9 +16,10 @@ import random
 import re
 from collections import Counter
 
-from ..answer.sentences import is_korean, split_sentences
 from ..models import Post
 from ..text.chunk import sections
+from ..text.hangul import has_hangul, is_hangul, is_korean
+from ..text.sentences import prose_sentences
 from .korean import josa, tag_batch
 from .records import QARecord, plain, squash
 
@@ -83,7 +84,7 @@ def generate(post: Post, per_post: int = 3, rng: random.Random | None = None) ->
 
 
 def _candidates(post: Post, korean: bool, rng: random.Random):
-    parts = [(h, t, [plain(x) for x in split_sentences(t)]) for h, t in sections(post.body)]
+    parts = [(h, t, [plain(x) for x in prose_sentences(t)]) for h, t in sections(post.body)]
     found = [(t, s) for _, t, ss in parts for s in ss if _answerable(s)]
     for (text, sentence), topic in zip(found, sentence_topics([s for _, s in found], korean)):
         if topic is not None:
@@ -267,14 +268,14 @@ def post_keyword(post: Post) -> str:
         stem = _strip_particle(word)
         low = stem.lower()
         n = sum(c for w, c in body.items() if w.startswith(low))
-        min_len = 2 if re.search(r"[가-힣]", stem) else 3
+        min_len = 2 if has_hangul(stem) else 3
         if stem not in _KO_STOP_WORDS and low not in _EN_STOP_KEYWORDS and len(stem) >= min_len and n > best_n:
             best, best_n = stem, n
     return best
 
 
 def _strip_particle(word: str) -> str:
-    if re.search(r"[가-힣]$", word):
+    if is_hangul(word[-1:]):
         for p in ("에서의", "에서", "으로", "에게", "이란", "와", "과", "의", "을", "를", "은", "는", "이", "가", "로",
                   "에", "란"):
             if word.endswith(p) and len(word) - len(p) >= 2:

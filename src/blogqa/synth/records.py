@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..errors import UsageError
+from ..text.plain import plain
 
 FIELDS = ("question", "gold", "answer", "type", "post_id", "generator", "passage")
 
@@ -108,26 +108,6 @@ def write_jsonl(path: str | Path, rows: Iterable) -> int:
 
 
 # ---- text helpers shared by the generators and the filters --------------------------------
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_EMPH = re.compile(r"(\*\*|__|`)")
-
-
-def plain(text: str) -> str:
-    """Markdown-free, whitespace-collapsed text (links keep their label).
-
-    >>> plain("그 다음 [pip](http://x.org/Pip_(Python))를 **설치**합니다.")
-    '그 다음 pip를 설치합니다.'
-    """
-    text = unicodedata.normalize("NFC", text)
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
-    text = _EMPH.sub("", text)
-    return " ".join(text.split())
-
-
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 

@@ -13,10 +13,11 @@ import re
 from typing import Callable
 
 from ..models import Chunk, Post
+from .hangul import count_hangul
+from .sentences import split_sentences
 
 SUMMARY_HEADING = "요약"  # the heading of the chunk that holds a post's summary
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s*|(?<=요\.)\s*|\n")
 
 
 def estimate_tokens(text: str) -> int:
@@ -25,7 +26,7 @@ def estimate_tokens(text: str) -> int:
     >>> estimate_tokens("안녕하세요 world")
     6
     """
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    hangul = count_hangul(text)
     other = len(text) - hangul
     return max(1, round(hangul / 1.6 + other / 4))
 
@@ -61,8 +62,7 @@ def _units(text: str, max_tokens: int, count: Callable[[str], int]) -> list[str]
         if count(para) <= max_tokens:
             units.append(para)
             continue
-        for sent in SENTENCE_END.split(para):
-            sent = sent.strip()
+        for sent in split_sentences(para, glued=True):  # glued: 했다.다음 is two sentences here
             while sent and count(sent) > max_tokens:
                 cut = max(1, int(len(sent) * max_tokens / count(sent)))
                 units.append(sent[:cut])
@@ -73,8 +73,8 @@ def _units(text: str, max_tokens: int, count: Callable[[str], int]) -> list[str]
 
 
 def _last_sentence(text: str, limit: int, count: Callable[[str], int]) -> str:
-    parts = [p for p in SENTENCE_END.split(text) if p.strip()]
-    tail = parts[-1].strip() if parts else ""
+    parts = split_sentences(text, glued=True)
+    tail = parts[-1] if parts else ""
     return tail if tail and count(tail) <= limit else ""
 
 
