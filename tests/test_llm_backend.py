@@ -7,10 +7,11 @@ import json
 
 import pytest
 
+from blogqa.answer import backend as chat_backend
 from blogqa.answer.backend import OpenAIBackend, api_backend
 from blogqa.answer.rewrite import rewrite_question
 from blogqa.config import LLMSettings
-from blogqa.errors import UsageError
+from blogqa.errors import LLMError, LLMTransientError, UsageError
 from blogqa.evaluate.closed_book import ask_closed_book
 from blogqa.models import Post
 from blogqa.synth import llm as synth_llm
@@ -98,6 +99,25 @@ def test_limit_switch_and_json_fallback_combine(stub):
     assert len(bodies) == 3 and bodies[0]["max_tokens"] == 50 and bodies[1]["max_completion_tokens"] == 50
     assert "response_format" in bodies[1] and "response_format" not in bodies[2]
     assert bodies[2]["max_completion_tokens"] == 50 and "max_tokens" not in bodies[2]
+
+
+def test_failures_are_classified_once_and_only_transient_ones_retried(stub, monkeypatch):
+    monkeypatch.setattr(chat_backend, "BACKOFF_BASE", 0.01)
+    backend = OpenAIBackend(LLMSettings(base_url=stub.url, model=stub.model, timeout=10, max_retries=1))
+    ask = [{"role": "user", "content": "q"}]
+    stub.reset()
+    stub.push(Reply.error(503), Reply.error(503))
+    with pytest.raises(LLMTransientError, match=r"failed \(503\) after 2 attempts"):
+        backend.complete(ask)
+    assert len(stub.chat_requests) == 2
+    stub.reset()
+    stub.push(Reply.error(429), Reply.of("네 [1]."))
+    assert "".join(backend.stream(ask)) == "네 [1]." and len(stub.chat_requests) == 2
+    stub.reset()
+    stub.push(Reply.error(401))
+    with pytest.raises(LLMError, match="rejected the API key") as caught:
+        backend.complete(ask)
+    assert not caught.value.retryable and len(stub.chat_requests) == 1
 
 
 def test_synth_and_closed_book_need_an_openai_compatible_server():

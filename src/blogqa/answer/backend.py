@@ -25,7 +25,7 @@ import time
 from typing import Callable, Iterator, Protocol
 
 from ..config import LLMSettings
-from ..errors import LLMError, UsageError
+from ..errors import LLMError, LLMTransientError, UsageError
 
 ANSWER_MAX_TOKENS = 1024  # an answer longer than this is cut (small local models can ramble to n_ctx)
 BACKOFF_BASE = 0.5   # seconds before the first retry (doubling, with jitter)
@@ -159,7 +159,7 @@ class OpenAIBackend(ChatBackend):
             try:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0.05:
-                    raise _Expired()
+                    raise self._error(None, attempt)
                 response = self._create(messages, remaining, True, max_tokens, json)
                 for chunk in response:
                     choices = getattr(chunk, "choices", None) or []
@@ -171,14 +171,13 @@ class OpenAIBackend(ChatBackend):
                 return
             except LLMError:
                 raise
-            except Exception as err:  # noqa: BLE001 - classified below, never swallowed
-                if isinstance(err, _Expired):
-                    raise self._error(None, attempt) from None
-                if started or not _retryable(err):
-                    raise self._error(err, attempt + 1, broke_off=started) from err
+            except Exception as err:  # noqa: BLE001 - classified by _error, never swallowed
+                failure = self._error(err, attempt + 1, broke_off=started)
+                if started or not failure.retryable:
+                    raise failure from err
                 delay = _backoff(attempt, err)
                 if time.monotonic() + delay >= deadline or attempt >= self.settings.max_retries:
-                    raise self._error(err, attempt + 1) from err
+                    raise failure from err
                 time.sleep(delay)
                 attempt += 1
 
@@ -189,18 +188,22 @@ class OpenAIBackend(ChatBackend):
             return []
 
     def _error(self, err: Exception | None, attempts: int, broke_off: bool = False) -> LLMError:
+        """The one classification of a failed call (`err` None: out of time): LLMTransientError when
+        the same request may succeed later (a timeout, a dropped connection, 408/409/425/429, 5xx),
+        else LLMError; each with a one-line message."""
+        import httpx
         import openai
 
         s, where = self.settings, self.where
         tries = f" after {attempts} attempt{'s' if attempts != 1 else ''}"
-        if err is None or isinstance(err, openai.APITimeoutError) or _is_timeout(err):
-            return LLMError(f"the LLM server at {where} did not answer within {s.timeout:g}s{tries} "
-                            f"(model {self.model!r}); raise llm.timeout or check the server")
+        if err is None or isinstance(err, (TimeoutError, httpx.TimeoutException, openai.APITimeoutError)):
+            return LLMTransientError(f"the LLM server at {where} did not answer within {s.timeout:g}s{tries} "
+                                     f"(model {self.model!r}); raise llm.timeout or check the server")
         if broke_off:
             return LLMError(f"the answer stream from {where} broke off: {_short(err)}")
-        if isinstance(err, openai.APIConnectionError) or _is_connection(err):
-            return LLMError(f"cannot connect to the LLM server at {where}{tries}: is it running and is "
-                            f"the base URL right? ({_short(err.__cause__ or err)})")
+        if isinstance(err, (ConnectionError, httpx.TransportError, openai.APIConnectionError)):
+            return LLMTransientError(f"cannot connect to the LLM server at {where}{tries}: is it running and "
+                                     f"is the base URL right? ({_short(err.__cause__ or err)})")
         status = getattr(err, "status_code", None)
         message = _server_message(err)
         if status in (401, 403):
@@ -217,16 +220,13 @@ class OpenAIBackend(ChatBackend):
                                 f"(404: {message}); the base URL usually ends in /v1")
             return LLMError(f"the LLM server at {where} refused model {self.model!r} ({status}: {message})")
         if status == 429:
-            return LLMError(f"the LLM server at {where} is still rate-limiting (429){tries}: {message}")
+            return LLMTransientError(f"the LLM server at {where} is still rate-limiting (429){tries}: {message}")
         if status is not None and status >= 500:
-            return LLMError(f"the LLM server at {where} failed ({status}){tries}: {message}")
+            return LLMTransientError(f"the LLM server at {where} failed ({status}){tries}: {message}")
         if status is not None:
-            return LLMError(f"the LLM server at {where} refused the request ({status}): {message}")
+            kind = LLMTransientError if status in RETRY_STATUS else LLMError
+            return kind(f"the LLM server at {where} refused the request ({status}): {message}")
         return LLMError(f"the LLM call to {where} failed: {_short(err)}")
-
-
-class _Expired(Exception):
-    pass
 
 
 def _with_retries(attempt: Callable[[float], str], settings: LLMSettings,
@@ -243,13 +243,14 @@ def _with_retries(attempt: Callable[[float], str], settings: LLMSettings,
             return attempt(remaining)
         except LLMError:
             raise
-        except Exception as err:  # noqa: BLE001 - classified below, never swallowed
+        except Exception as err:  # noqa: BLE001 - classified by `error`, never swallowed
             tries += 1
-            if not _retryable(err):
-                raise error(err, tries) from err
+            failure = error(err, tries)
+            if not failure.retryable:
+                raise failure from err
             delay = _backoff(tries - 1, err)
             if tries > settings.max_retries or time.monotonic() + delay >= deadline:
-                raise error(err, tries) from err
+                raise failure from err
             time.sleep(delay)
 
 
@@ -270,24 +271,6 @@ def _backoff(retry: int, err: Exception | None = None) -> float:
         except ValueError:
             pass
     return delay
-
-
-def _retryable(err: Exception) -> bool:
-    import openai
-
-    if isinstance(err, openai.APIStatusError):
-        return err.status_code in RETRY_STATUS or err.status_code >= 500
-    return isinstance(err, openai.APIConnectionError) or _is_timeout(err) or _is_connection(err)
-
-
-def _is_timeout(err: Exception) -> bool:
-    return any("timeout" in cls.__name__.lower() for cls in type(err).__mro__) or isinstance(err, TimeoutError)
-
-
-def _is_connection(err: Exception) -> bool:
-    names = [cls.__name__ for cls in type(err).__mro__]
-    return isinstance(err, ConnectionError) or any(n in ("ConnectError", "RemoteProtocolError", "ReadError",
-                                                        "NetworkError", "TransportError") for n in names)
 
 
 def _server_message(err: Exception) -> str:
