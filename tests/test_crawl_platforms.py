@@ -17,7 +17,8 @@ from blogqa.crawl.platforms import detect
 from blogqa.sources import LoadReport
 from site_server import FIXTURES, SiteServer
 
-PLATFORMS = ["tistory", "naver", "medium", "brunch", "velog", "wordpress", "ghost", "hugo", "jekyll", "gatsby"]
+PLATFORMS = ["tistory", "naver", "medium", "brunch", "velog", "wordpress", "wordpress-rest", "ghost", "hugo", "jekyll",
+             "gatsby"]
 
 
 def facts_of(name: str, root=FIXTURES) -> dict:
@@ -58,6 +59,10 @@ def test_tistory_skin_on_its_own_domain(tmp_path, proxy):
     """The Tistory fixture moved to blog.techlog.example: only the skin's markup says Tistory,
     and its rules (feed, post URL shapes, the body container that leaves the comments out) still apply."""
     move_fixture("tistory", tmp_path, [("techlog.tistory.com", "blog.techlog.example")])
+    facts_file = tmp_path / "tistory" / "expected.json"
+    facts = json.loads(facts_file.read_text(encoding="utf-8"))
+    facts["start_urls"].append("http://blog.techlog.example/rss")   # the feed names the platform too
+    facts_file.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
     html = (tmp_path / "tistory" / "blog.techlog.example" / "index.html").read_text(encoding="utf-8")
     assert detect("http://blog.techlog.example/").name == "static"
     assert detect("http://blog.techlog.example/", html).name == "tistory"

@@ -26,6 +26,9 @@ from .state import CrawlResult, CrawlState, PageRecord
 
 __all__ = ["CrawlResult", "CrawlState", "PageRecord", "crawl"]
 
+_MARKUP_TYPES = ("text/html", "application/xhtml+xml", "", "application/rss+xml", "application/atom+xml",
+                 "application/xml", "text/xml")
+
 
 def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, max_pages: int | None = None,
           timeout: float = 10.0, progress: bool = True, visibility: str | None = None,
@@ -39,8 +42,8 @@ def crawl(url: str, report: LoadReport, *, previous: CrawlState | None = None, m
     with Fetcher(_own_hosts(url, platform), report, timeout=timeout, deadline=deadline,
                  max_retry_wait=max_retry_wait) as fetcher:
         start = fetch_start(url, fetcher)
-        if platform.name == "static" and start.content_type in ("text/html", "application/xhtml+xml", ""):
-            platform = platforms.detect(url, start.text)  # the markup may tell (generator meta, skins)
+        if platform.name == "static" and start.content_type in _MARKUP_TYPES:
+            platform = platforms.detect(url, start.text)  # the markup may tell (generator meta, skins, a feed's <generator>)
             fetcher.hosts |= _own_hosts(url, platform)
         found = discover(url, start, fetcher, platform, report)
         result = CrawlResult(posts=[], kept=set(), removed=set(), state=CrawlState(url))

@@ -2,8 +2,9 @@
 
 Sitemaps (robots.txt `Sitemap:` lines, the platform's, /sitemap.xml, /sitemap_index.xml,
 /wp-sitemap.xml, /sitemap-posts.xml; indexes followed) and feeds (`<link rel="alternate">`,
-the platform's, /feed /rss /feed.xml /rss.xml /atom.xml /index.xml) give the candidate URLs;
-paginated archive pages are the last resort. Feeds announce posts and dates; the crawl reads
+the platform's, /feed /rss /feed.xml /rss.xml /atom.xml /index.xml) give the candidate URLs,
+and a platform's JSON list of posts (WordPress REST) when there is no sitemap; paginated
+archive pages are the last resort. Feeds announce posts and dates; the crawl reads
 each post's full text from its page.
 """
 from __future__ import annotations
@@ -138,6 +139,8 @@ def discover(start_url: str, start: Page, fetcher: Fetcher, platform: Platform, 
     html_pages = [start] if kind == "html" else []
     if kind != "sitemap":  # a feed holds the latest posts only: the sitemap has them all
         _sitemaps(origin, fetcher, platform, found, start_url)
+        if not any(c.in_sitemap for c in found.candidates.values()):
+            _api(start_url, fetcher, platform, found)
     if not any(c.in_feed for c in found.candidates.values()) and kind != "feed":
         if normalise_url(start_url) != normalise_url(home_url):
             home = _probe(fetcher, home_url, found, record=False)
@@ -231,6 +234,23 @@ def _child_text(node, name: str) -> str | None:
         if child.tag.rsplit("}", 1)[-1].lower() == name and child.text and child.text.strip():
             return child.text.strip()
     return None
+
+
+def _api(start_url: str, fetcher: Fetcher, platform: Platform, found: Discovery) -> None:
+    """A platform's JSON list of all posts (WordPress REST) when there is no sitemap; a closed
+    API (401/403/404) is no news."""
+    for url in platform.api_urls(start_url):
+        for _ in range(MAX_SITEMAPS):
+            page = _probe(fetcher, url, found)
+            listing = platform.read_api(url, page.text, page.headers) if page is not None else None
+            if listing is None:
+                break
+            for post_url, lastmod in listing.posts:
+                if host_of(post_url) in fetcher.hosts:
+                    found.add(post_url, lastmod=lastmod, in_sitemap=True)
+            if not listing.next_url:
+                break
+            url = listing.next_url
 
 
 # ---------------------------------------------------------------------- feeds
