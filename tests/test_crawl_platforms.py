@@ -1,6 +1,7 @@
 """Each platform fixture (tests/fixtures/sites/<platform>/, markup after the live platform's
 pages) crawled end to end through the loopback forward proxy of tests/site_server.py under its
-real host names, from the home URL and from a post URL: every fact of its expected.json holds —
+real host names, from each start URL of its expected.json (home, a post; for some also the feed,
+Naver's mobile and PostView forms): every fact of its expected.json holds —
 the posts found, canonical URLs, titles without the site suffix, dates, the body phrase present,
 sidebar/comment/footer/related phrases absent, listing pages never indexed (and, where a
 sitemap lists them, never downloaded), each post's text read where the platform keeps it
@@ -53,6 +54,20 @@ def crawl_site(url: str):
 @pytest.mark.parametrize("name", PLATFORMS)
 def test_platform_fixture_end_to_end(name, proxy):
     check_fixture(name, proxy)
+
+
+def test_wordpress_with_its_rest_api_closed(proxy):
+    """The REST list is read only when open: a 401 there leaves the feed's 2 posts, and one
+    warning line names the refused URL."""
+    server = proxy("wordpress-rest")
+    server.rule("/wp-json/wp/v2/posts?per_page=100&page=1", status=401,
+                body=b'{"code":"rest_forbidden","message":"Sorry, you are not allowed to do that.","data":{"status":401}}')
+    result, report = crawl_site("http://blog.saebom.example/")
+    assert sorted(p.id for p in result.posts) == ["http://blog.saebom.example/2024/02/14/batch-job-retry/",
+                                                  "http://blog.saebom.example/2024/03/05/log-sampling/"]
+    assert server.count("/wp-json/wp/v2/posts?per_page=100&page=1") == 1
+    assert report.warnings == ["http://blog.saebom.example/wp-json/wp/v2/posts?per_page=100&page=1: HTTP 401"]
+    assert result.errors == 1
 
 
 def test_tistory_skin_on_its_own_domain(tmp_path, proxy):
