@@ -12,31 +12,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
-# Private-use characters used as placeholders while converting; stripped from input first.
-_BRACE = "\ue000"  # a "{" inside {% raw %}, hidden from the Liquid/Kramdown regexes
-_TOKEN = re.compile("\ue001(\\d+)\ue002")
-_PUA = re.compile("[\ue000-\ue002]")
-
-# Control characters, BOM, and private-use code points (icon-font glyphs such as "&#xE001;").
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ue000-\uf8ff]")
-_BLANKS = re.compile(r"\n{3,}")
-
-
-def normalize_text(text: str) -> str:
-    """NFC, LF line ends, no control characters (but \\n and \\t), no trailing spaces, at most one
-    blank line in a row.
-
-    >>> normalize_text("\\u1112\\u1161\\u11ab\\r\\n\\x1c\\n\\n\\nok  ")
-    '한\\n\\nok'
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text))
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _BLANKS.sub("\n\n", text).strip("\n")
+from .clean import BRACE, PUA, Stash, fenced, lang_of, normalize_text
+from .html_text import html_to_text  # noqa: F401  (sources and crawl import both converters from here)
 
 
 @dataclass(frozen=True)
@@ -117,30 +96,6 @@ def decode_bytes(data: bytes) -> str:
     return decode(data).text
 
 
-class _Stash:
-    """Keeps finished pieces (code, math) out of the way of later regexes: `put` returns a token,
-    `restore` swaps the tokens back."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self.index: dict[str, int] = {}  # same text, same token (reference-link labels match)
-
-    def put(self, text: str, block: bool = False) -> str:
-        if text not in self.index:
-            self.index[text] = len(self.items)
-            self.items.append(text)
-        token = f"\ue001{self.index[text]}\ue002"
-        return f"\n\n{token}\n\n" if block else token
-
-    def restore(self, text: str) -> str:
-        while _TOKEN.search(text):  # stashed pieces may contain tokens themselves
-            text = _TOKEN.sub(lambda m: self.items[int(m.group(1))], text)
-        return text
-
-
-def _fence(code: str, lang: str = "") -> str:
-    return f"```{lang}\n{code.strip(chr(10))}\n```"
-
 
 # ---------------------------------------------------------------- Markdown
 
@@ -200,9 +155,9 @@ def markdown_to_text(markdown: str) -> str:
     >>> markdown_to_text("{% highlight py %}\\nx = 1\\n{% endhighlight %}\\n\\n**bold** ![cat](c.png)")
     '```py\\nx = 1\\n```\\n\\nbold cat'
     """
-    stash = _Stash()
-    text = _PUA.sub("", markdown.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _RAW.sub(lambda m: m.group(1).replace("{", _BRACE), text)
+    stash = Stash()
+    text = PUA.sub("", markdown.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _RAW.sub(lambda m: m.group(1).replace("{", BRACE), text)
     text = _HIGHLIGHT.sub(lambda m: f"\n```{m.group(1) or m.group(2)}\n", text)
     text = _END_HIGHLIGHT.sub("\n```\n", text)
     # Liquid runs before Markdown, in code blocks too (as Jekyll does): {{ '{#' }} prints "{#".
@@ -222,7 +177,7 @@ def markdown_to_text(markdown: str) -> str:
     text = _AUTOLINK.sub(r"\1", _FOOTNOTE_REF.sub("", text))
     for pattern in _EMPHASIS:
         text = pattern.sub(r"\2", text)
-    text = stash.restore(html.unescape(text)).replace(_BRACE, "{")
+    text = stash.restore(html.unescape(text)).replace(BRACE, "{")
     return normalize_text(_defuse_templates(text))
 
 
@@ -234,7 +189,7 @@ def _defuse_templates(text: str) -> str:
     return _TEMPLATE_OPEN.sub("{ ", text)
 
 
-def _stash_code_blocks(text: str, stash: _Stash) -> str:
+def _stash_code_blocks(text: str, stash: Stash) -> str:
     """Replace fenced and indented code blocks with stash tokens (content kept verbatim)."""
     lines, out, i = text.split("\n"), [], 0
     in_list, prev_blank = False, True
@@ -251,7 +206,7 @@ def _stash_code_blocks(text: str, stash: _Stash) -> str:
                     break
                 body.append(_dedent(lines[i], indent))
                 i += 1
-            out.append(stash.put(_fence("\n".join(body), lang), block=True))
+            out.append(stash.put(fenced("\n".join(body), lang), block=True))
             i, prev_blank = i + 1, True
             continue
         if prev_blank and not in_list and _INDENTED.match(line) and line.strip():
@@ -259,7 +214,7 @@ def _stash_code_blocks(text: str, stash: _Stash) -> str:
             while i < len(lines) and (_INDENTED.match(lines[i]) or not lines[i].strip()):
                 body.append(_dedent(lines[i], 4))
                 i += 1
-            out.append(stash.put(_fence("\n".join(body).rstrip()), block=True))
+            out.append(stash.put(fenced("\n".join(body).rstrip()), block=True))
             continue
         if line.strip():
             in_list = bool(_LIST_ITEM.match(line)) or (in_list and line[:1] in " \t")
@@ -326,9 +281,9 @@ _ANY_TAG = re.compile(r"</?(?:a|abbr|b|bdi|bdo|big|cite|code|col|colgroup|data|d
                       r"sup|td|th|time|tt|u|var|wbr|h[1-6]|pre|p|div|table|tr|html|body|head|title)\b[^<>]*>", re.I)
 
 
-def _strip_inline_html(text: str, stash: _Stash) -> str:
+def _strip_inline_html(text: str, stash: Stash) -> str:
     text = _DROP_OPEN.sub("", _DROP_ELEMENT.sub("", _COMMENT.sub("", text)))
-    text = _PRE.sub(lambda m: stash.put(_fence(_tag_text(m.group(2)), _lang_of(m.group(0))), block=True), text)
+    text = _PRE.sub(lambda m: stash.put(fenced(_tag_text(m.group(2)), lang_of(m.group(0))), block=True), text)
     text = _HEADING_TAG.sub(
         lambda m: f"\n\n{'#' * int(m.group(1))} {' '.join(_tag_text(m.group(2)).split())}\n\n", text)
     text = _CODE_TAG.sub(lambda m: stash.put(f"`{_tag_text(m.group(1)).strip()}`"), text)
@@ -341,142 +296,6 @@ def _tag_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def _lang_of(tag_html: str) -> str:
-    match = re.search(r"""class\s*=\s*["'][^"']*?\b(?:language|lang|brush)[-:]\s*([\w+#.-]+)""", tag_html, re.I)
-    return match.group(1) if match else ""
-
-
 def _alt(img_tag: str) -> str:
     match = _ALT.search(img_tag)
     return f" {html.unescape(next(g for g in match.groups() if g is not None))} " if match else " "
-
-
-# ---------------------------------------------------------------- HTML
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-         "track", "wbr"}
-_MAX_DEPTH = 200  # unclosed <div>/<font> soup must not nest deeper than recursion allows
-_SELF_CLOSING = {"p", "li", "dt", "dd", "tr", "td", "th", "option"}  # an open one ends at the next
-_DROP = {"script", "style", "iframe", "noscript", "template", "svg", "nav", "header", "footer", "aside",
-         "form", "button", "object", "embed", "canvas", "head", "select"}
-_BLOCK = {"p", "div", "section", "article", "main", "figure", "figcaption", "blockquote", "ul", "ol", "dl",
-          "dt", "dd", "table", "tr", "center", "details", "summary", "body", "html", "hr", "caption", "address"}
-
-
-class HtmlNode:
-    """A minimal element tree node: `tag`, `attrs` and `children` (HtmlNode or str)."""
-
-    __slots__ = ("tag", "attrs", "children")
-
-    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
-        self.tag, self.attrs, self.children = tag, attrs, []
-
-    def iter(self, tag: str | None = None):
-        """Depth-first walk over this node and its descendant elements."""
-        if tag is None or self.tag == tag:
-            yield self
-        for child in self.children:
-            if isinstance(child, HtmlNode):
-                yield from child.iter(tag)
-
-    def text(self) -> str:
-        """All text below this node, verbatim (no dropping, no whitespace collapse; <br> is a newline)."""
-        return "".join(c if isinstance(c, str) else "\n" if c.tag == "br" else c.text() for c in self.children)
-
-
-_STRAY_LT = re.compile(r"<(?!!--|[a-zA-Z/!?][^<>]*>)")
-
-
-class _TreeBuilder(HTMLParser):
-    """Tolerant tree builder: unknown end tags are ignored, unclosed tags end with their parent."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = HtmlNode("#root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _SELF_CLOSING and self.stack[-1].tag == tag:
-            self.stack.pop()
-        node = HtmlNode(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        self.stack[-1].children.append(HtmlNode(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse_html(markup: str) -> HtmlNode:
-    """Parse HTML (a page or a fragment) into an `HtmlNode` tree rooted at '#root'."""
-    builder = _TreeBuilder()
-    # html.parser slows down quadratically on many unterminated "<a ..." tags; a "<" that does not
-    # open a complete tag is text anyway, so escape it first.
-    markup = _STRAY_LT.sub("&lt;", _PUA.sub("", markup))
-    end = markup.rfind("-->") + 1  # the same goes for "<!--" openers that are never closed
-    builder.feed(markup[:end] + markup[end:].replace("<!--", "&lt;!--"))
-    builder.close()
-    return builder.root
-
-
-def main_content(root: HtmlNode) -> HtmlNode:
-    """The post itself: the largest <article>, else <main>, else <body>, else the whole tree."""
-    articles = list(root.iter("article"))
-    if articles:
-        return max(articles, key=lambda node: len(node.text()))
-    return next(root.iter("main"), None) or next(root.iter("body"), None) or root
-
-
-def html_to_text(markup: str | HtmlNode) -> str:
-    """Clean text of the main content of an HTML page or fragment; nav, header, footer, aside,
-    script and style dropped, `<pre>` kept as ``` fences, `<h2>` as `## ` lines."""
-    root = parse_html(markup) if isinstance(markup, str) else markup
-    stash, out = _Stash(), []
-    _render(main_content(root), out, stash)
-    text = re.sub(r"[ \t]+", " ", "".join(out))
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    return normalize_text(stash.restore(text))
-
-
-def _render(node: HtmlNode, out: list[str], stash: _Stash) -> None:
-    for child in node.children:
-        if isinstance(child, str):
-            out.append(re.sub(r"\s+", " ", child))
-            continue
-        tag = child.tag
-        if tag in _DROP:
-            continue
-        if tag == "br":
-            out.append("\n")
-        elif tag == "img":
-            out.append(f" {child.attrs.get('alt', '')} ")
-        elif tag == "pre":
-            code = next(child.iter("code"), child)
-            lang = _lang_of(f'class="{code.attrs.get("class", "")} {child.attrs.get("class", "")}"')
-            out.append(stash.put(_fence(child.text(), lang), block=True))
-        elif len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
-            inner: list[str] = []
-            _render(child, inner, stash)
-            out.append(f"\n\n{'#' * int(tag[1])} {' '.join(''.join(inner).split())}\n\n")
-        elif tag == "li":
-            out.append("\n- ")
-            _render(child, out, stash)
-        elif tag == "code":
-            out.append(f"`{child.text()}`")
-        elif tag in _BLOCK:
-            out.append("\n\n")
-            _render(child, out, stash)
-            out.append("\n\n")
-        else:
-            _render(child, out, stash)
-            if tag in ("td", "th"):
-                out.append(" ")
