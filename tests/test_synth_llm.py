@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from blogqa.answer.sentences import split_sentences
+from blogqa.text.sentences import prose_sentences
 from blogqa.api import Index
 from blogqa.cli import main
 from blogqa.evaluate.closed_book import ask_closed_book
@@ -39,7 +39,7 @@ def fake_llm(body: dict) -> str:
         title = title.split(" (part")[0]
         return f"요약: {title}의 핵심 내용. 표지 {_letters(title)}."
     post = user.split("<<<POST>>>\n", 1)[1].split("\n<<<END POST>>>", 1)[0]
-    sentences = [plain(s) for s in split_sentences(post) if 25 <= len(plain(s)) <= 200 and "?" not in s]
+    sentences = [plain(s) for s in prose_sentences(post) if 25 <= len(plain(s)) <= 200 and "?" not in s]
     if not sentences:
         return '{"questions": []}'
     first, second = sentences[0], sentences[-1]

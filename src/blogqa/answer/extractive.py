@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..models import Answer, Hit, Related, Source
 from .evidence import MIN_CONFIDENCE, judge, topic_tokens
 from .passage import HOWTO, Passage, answer_shape, best_passage, units, weights
-from .sentences import is_korean
+from ..text.hangul import has_hangul, is_korean
 
 ABSTAIN_KO = "블로그에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 문의해 주세요."
 ABSTAIN_EN = "I could not find this in the blog. Please ask a person on our team."
@@ -24,7 +24,6 @@ SECOND_RATIO = 0.9
 SECOND_SCORE = 0.85
 MAX_RELATED = 3
 FOOTNOTE = re.compile(r"\[\d{1,3}\]")
-HANGUL = re.compile("[\uac00-\ud7a3]")
 WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat year\b|\bdate\b", re.I)
 
 
@@ -106,7 +105,7 @@ def _compose(question: str, quoted: list[tuple[Hit, Passage]], timed: bool) -> s
     if timed and post.date:
         lead = (f"{post.date.isoformat()}에 올라온 글 「{post.title}」에 따르면:" if korean
                 else f"According to the post \"{post.title}\" from {post.date.isoformat()}:")
-    elif not korean and HANGUL.search(quoted[0][1].text):
+    elif not korean and has_hangul(quoted[0][1].text):
         lead = "The blog post is in Korean; it says:"
     body = "\n\n".join(blocks)
     if lead is None:

@@ -28,7 +28,8 @@ from .citations import check_citations, cited_sources
 from .evidence import Evidence, judge
 from .extractive import abstain_text, extractive_answer
 from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
-from .sentences import is_korean
+from ..text.hangul import is_korean
+from ..text.llm_text import strip_think
 
 NO_LLM_NOTE = "no LLM configured; extractive answer"
 
@@ -40,7 +41,6 @@ _IDK = re.compile(
     r"|모르겠|알\s*수\s*없|찾(을|지)\s*수\s*없|찾지\s*못했|나와\s*있지\s*않|언급(되어\s*있지|이)\s*않|정보가\s*없)",
     re.I,
 )
-_THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
 
 
 # ---- answering ---------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def model_abstained(text: str) -> bool:
 def finish_answer(question: str, raw: str, prompt: Prompt, confidence: float, notes: list[str],
                   hits=None) -> Answer:
     """Turn the model's reply into an Answer: abstention, citation check, cited sources only."""
-    text = _THINK.sub("", raw or "").strip()
+    text = strip_think(raw).strip()
     notes = list(notes)
     hits = list(hits or [])
     if not text or model_abstained(text):

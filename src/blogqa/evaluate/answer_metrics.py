@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..text.hangul import has_hangul
+
 # Single-syllable Korean content tokens are mostly verb stems (하, 되, 있): not keywords.
 _MIN_KO_KEYWORD_CHARS = 2
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -59,8 +61,7 @@ def keywords(reference: str) -> list[str]:
     """
     out: list[str] = []
     for tok in _tokens(reference):
-        is_hangul = any("\uac00" <= ch <= "\ud7a3" for ch in tok)
-        if (not is_hangul or len(tok) >= _MIN_KO_KEYWORD_CHARS) and tok not in out:
+        if (not has_hangul(tok) or len(tok) >= _MIN_KO_KEYWORD_CHARS) and tok not in out:
             out.append(tok)
     return out
 

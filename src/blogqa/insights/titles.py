@@ -8,8 +8,8 @@ from collections import Counter
 from typing import Callable
 
 from ..errors import BlogqaError
+from ..text.hangul import has_hangul
 
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 _LATIN = re.compile(r"^[a-z0-9][a-z0-9.+#-]*$")
 STOPWORDS = frozenset("""a an the and or but is are was were be been do does did how what when where why which who
     can could should would will i we you my our your it its to of in on for with at by from about any there this
@@ -56,7 +56,7 @@ def suggested_title(central_text: str, words: list[str], titler: Callable[[list[
         found = re.search(re.escape(w), central_text, re.IGNORECASE) if _LATIN.match(w) else None
         shown.append(found.group(0) if found else w)
     text = " ".join(shown)
-    return f"{text} 안내" if _HANGUL.search(central_text) else f"About {text}"
+    return f"{text} 안내" if has_hangul(central_text) else f"About {text}"
 
 
 TITLE_PROMPT = ("You name blog posts for a company's support team. Given customer questions the blog does not "

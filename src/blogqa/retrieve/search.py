@@ -7,6 +7,7 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..models import Filters, Hit
+from ..text.hangul import has_hangul
 from ..index.embed import clip_tokens
 from ..index.store import Scored
 from .fusion import post_fusion
@@ -229,6 +230,6 @@ def _merge(base: Filters, extra: Filters) -> Filters:
 
 def _no_match_note(query: str, intent) -> str:
     span = f"{intent.since or '…'} ~ {intent.until or '…'}"
-    if any("\uac00" <= ch <= "\ud7a3" for ch in query):
+    if has_hangul(query):
         return f"{span} 기간에 맞는 글이 없어 전체 기간에서 찾았습니다."
     return f"No post from {span} matched; showing results from all dates."

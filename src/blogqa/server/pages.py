@@ -6,13 +6,13 @@ field with `html.escape`; the static pages' scripts write data with `textContent
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
+from ..text.hangul import has_hangul
 from .routes_api import service
 from .routes_public import public_post_or_404
 
@@ -102,7 +102,7 @@ LANG_TOGGLE = '<button type="button" id="lang-toggle" class="lang" data-i18n="la
 def content_lang(*texts: str) -> str:
     """"ko" when the post is written in Hangul, else "en" (the article keeps its own language
     whichever language the page's labels are in)."""
-    return "ko" if any(re.search(r"[\uac00-\ud7a3]", t or "") for t in texts) else "en"
+    return "ko" if any(has_hangul(t or "") for t in texts) else "en"
 
 
 def render_post(post, internal: bool) -> str:
