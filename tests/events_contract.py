@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
 
 from blogqa.events import open_events
 
-sys.path.insert(0, str(Path(__file__).parent))
-import pg  # noqa: E402
+import pg
 
 # (kind, surface) as the server logged them before m002 -> the origin m002 must back-fill
 OLD_ROWS = [("ask", "api", "ask"), ("search", "api", "search"), ("ask", "public", "widget"),

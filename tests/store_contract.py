@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +15,7 @@ import pytest
 from blogqa.index.store import BM25_B, BM25_K1, IndexMeta
 from blogqa.models import Chunk, Filters, Post
 
-sys.path.insert(0, str(Path(__file__).parent))
-import pg  # noqa: E402
+import pg
 
 DIM = 16
 META = IndexMeta("fake", "fake:unit-16", DIM, "words", "words-v1")

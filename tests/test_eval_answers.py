@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
 from blogqa.cli import main
 from blogqa.evaluate.answer_checks import comes_from, keywords_found, misattributed, span_in_answer
 
-from conftest import BLOGS, REPO
+from conftest import BLOGS
 
-sys.path.insert(0, str(REPO / "bench"))
-import check_qa  # noqa: E402
+import check_qa
 
 QA = [
     {"question": "배포 시간이 자동화 전후로 몇 분에서 몇 분이 됐나요?", "gold": ["_posts/2022-03-14-deploy-automation.md"],

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 pytest.importorskip("psycopg")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,6 @@ from blogqa.index.embedded import EmbeddedStore
 from blogqa.index.store import IndexMeta
 from blogqa.models import Chunk, Filters, Post
 
-sys.path.insert(0, str(Path(__file__).parent))
 from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 pytest.importorskip("psycopg")

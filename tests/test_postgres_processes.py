@@ -17,7 +17,6 @@ import pytest
 
 from blogqa.models import Filters
 
-sys.path.insert(0, str(Path(__file__).parent))
 from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 pytest.importorskip("psycopg")

@@ -4,8 +4,6 @@ test_store_contract_read.py and test_store_contract_write.py."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +12,6 @@ from blogqa.errors import IndexError_
 from blogqa.index.store import IndexMeta
 from blogqa.models import Chunk, Filters, Post
 
-sys.path.insert(0, str(Path(__file__).parent))
 from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 psycopg = pytest.importorskip("psycopg")

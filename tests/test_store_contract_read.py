@@ -3,8 +3,6 @@ Run against every backend; see store_contract.py."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +10,7 @@ from blogqa.errors import IndexError_
 from blogqa.index.store import ChunkRecord
 from blogqa.models import Filters, Post
 
-sys.path.insert(0, str(Path(__file__).parent))
-from store_contract import (  # noqa: E402 - `backend` is the fixture every test runs on
+from store_contract import (  # `backend` is the fixture every test runs on
     backend, META, unit, put, chunk_ids, CORPUS, make_post, fill, reference_bm25, corpus_docs, posts_of)
 
 

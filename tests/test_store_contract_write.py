@@ -3,10 +3,8 @@ writer at a time, readers during writes, stats, reopening. Run against every bac
 store_contract.py."""
 from __future__ import annotations
 
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +12,7 @@ import pytest
 from blogqa.errors import IndexError_
 from blogqa.models import Chunk, Filters
 
-sys.path.insert(0, str(Path(__file__).parent))
-from store_contract import (  # noqa: E402 - `backend` is the fixture every test runs on
+from store_contract import (  # `backend` is the fixture every test runs on
     backend, DIM, META, SRC, unit, put, chunk_ids, make_post, fill, posts_of)
 
 

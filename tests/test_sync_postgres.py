@@ -3,13 +3,10 @@
 on open, one `Index.sync()` of a folder source, and `blogqa migrate` copying the records."""
 from __future__ import annotations
 
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 psycopg = pytest.importorskip("psycopg")
