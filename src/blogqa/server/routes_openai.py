@@ -78,23 +78,26 @@ def _sources_json(answer: Answer, base: str, public: bool) -> list[dict]:
     return [{**s.to_json(), "link": post_link(base, s.post_id, s.url, public)} for s in answer.sources]
 
 
-def _blogqa_fields(answer_id: str, answer: Answer, base: str, public: bool, rewritten: str) -> dict:
+def _blogqa_fields(answer_id: str, answer: Answer, base: str, public: bool, rewritten: str | None) -> dict:
     """The fields blogqa adds to a completion, and to a stream's last chunk (docs/server.md);
-    `rewritten`: the question searched for (the last user message itself when it stood alone)."""
-    return {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, public),
-            "rewritten": rewritten}
+    `rewritten`, only when the last user message was a follow-up: the question searched for. A
+    message that stood alone is never echoed back (a public reply repeats nothing it was sent)."""
+    fields = {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, public)}
+    return {**fields, "rewritten": rewritten} if rewritten else fields
 
 
 @router.post("/chat/completions", summary="OpenAI-compatible chat completion, streamed or not")
 def chat_completions(request: Request, body: ChatRequest):
     svc = service(request)
-    question = standalone(svc.index, _question(body), _history(body))
+    last = _question(body)
+    question = standalone(svc.index, last, _history(body))
+    rewritten = question if question != last else None
     public = body.model == "blogqa-public"
     base = base_url(request)
     kwargs = {"visibility": "public", "tone": "customer"} if public else {}
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return StreamingResponse(_stream(svc, body.model, question, base, public, kwargs, include_usage),
+        return StreamingResponse(_stream(svc, body.model, question, rewritten, base, public, kwargs, include_usage),
                                  media_type="text/event-stream", headers=SSE_HEADERS)
     asked = svc.ask(question, surface="openai", public=public)
     answer = asked.answer
@@ -107,11 +110,12 @@ def chat_completions(request: Request, body: ChatRequest):
                      "logprobs": None}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": _tokens(content),
                   "total_tokens": prompt_tokens + _tokens(content)},
-        **_blogqa_fields(asked.answer_id, answer, base, public, question),
+        **_blogqa_fields(asked.answer_id, answer, base, public, rewritten),
     }
 
 
-def _stream(svc: Service, model: str, question: str, base: str, public: bool, kwargs: dict, include_usage: bool):
+def _stream(svc: Service, model: str, question: str, rewritten: str | None, base: str, public: bool, kwargs: dict,
+            include_usage: bool):
     answer_id = new_answer_id()
     created = int(time.time())
 
@@ -139,7 +143,7 @@ def _stream(svc: Service, model: str, question: str, base: str, public: bool, kw
                 if tail:
                     sent.append(tail)
                     yield chunk({"content": tail})
-                fields = _blogqa_fields(answer_id, answer, base, public, question)
+                fields = _blogqa_fields(answer_id, answer, base, public, rewritten)
                 yield chunk({}, "stop", **fields)
     except BlogqaError as err:
         yield sse(None, {"error": {"message": str(err), "type": "server_error", "code": 502}})
