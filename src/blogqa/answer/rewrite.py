@@ -19,6 +19,7 @@ import re
 from typing import Iterator
 
 from ..models import Answer
+from ..text.llm_text import strip_think
 from .prompt import NO_ANSWER
 
 REWRITE_SYSTEM = """You rewrite the user's LAST message in a conversation about a company blog into ONE standalone search question.
@@ -61,7 +62,7 @@ def clean_rewrite(reply: str, question: str) -> str:
     >>> clean_rewrite('Standalone question: "블로그QA 프로의 가격은?"\\n', "그럼 가격은?")
     '블로그QA 프로의 가격은?'
     """
-    reply = re.sub(r"<think>.*?(</think>|$)", "", reply or "", flags=re.S | re.I)
+    reply = strip_think(reply)
     for line in reply.splitlines():
         line = re.sub(r"^\s*(standalone question|question|질문|독립\s*질문)\s*[:：]\s*", "", line.strip(), flags=re.I)
         line = line.strip().strip("\"'`“”‘’「」*").strip()
