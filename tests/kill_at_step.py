@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 
-from blogqa.index import embedded
+from blogqa.index import embedded, generations
 
 STEPS = ("written", "renamed", "current-tmp", "switched", "pruning")
 
@@ -24,7 +24,7 @@ def die():
 
 
 def install(step: str) -> None:
-    real_replace, real_finish, real_remove = os.replace, embedded._finish_generation, embedded._remove_tree
+    real_replace, real_finish, real_remove = os.replace, embedded._finish_generation, generations.remove_tree
 
     def replace(src, dst):
         name = os.path.basename(os.fspath(dst))
@@ -44,9 +44,9 @@ def install(step: str) -> None:
             die()
         real_remove(path)
 
-    embedded.os.replace = replace
+    os.replace = replace  # the one os module: embedded renames gen-N, generations replaces CURRENT
     embedded._finish_generation = finish
-    embedded._remove_tree = remove
+    generations.remove_tree = remove
     embedded.RETIRED_GRACE_S = 0.0  # so the pruning step is reached on the third generation
 
 

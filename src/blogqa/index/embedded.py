@@ -12,10 +12,10 @@ the switch, each safe to be killed after: write `gen-N.tmp/`, rename it to `gen-
 `CURRENT`, remove old generations. The next ingest numbers its generation past every folder
 there, removes what a killed one left (`*.tmp`, a `gen-N/` that `CURRENT` never named) and keeps
 a retired generation for `RETIRED_GRACE_S` seconds, so a reader that opened it can finish.
+The folder-level steps (lock, numbering, leftovers, CURRENT, pruning) are in generations.py.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -29,8 +29,10 @@ from typing import Iterator
 import bm25s
 import numpy as np
 
-from ..errors import IndexBusyError, IndexError_
+from ..errors import IndexError_
 from ..models import Chunk, Filters, Post
+from .generations import (atomic_write, exclusive_lock, next_number, prune_generations,
+                          remove_unfinished)
 from .source_record import SourceRecord
 from .sqlite_schema import (INSERT_POST, INSERT_SOURCE, migrate, post_columns, post_to_row, read_sources,
                             row_to_post, source_to_row)
@@ -251,10 +253,10 @@ class EmbeddedStore:
     def writer(self, meta: IndexMeta):
         """Yield a writer over a copy of the live generation; switch CURRENT to it on success."""
         self.path.mkdir(parents=True, exist_ok=True)
-        with _exclusive_lock(self.path / ".lock"):
+        with exclusive_lock(self.path / ".lock"):
             current = self._read_current()
-            number = _next_number(self.path, current)  # past leftovers too: a reader may still hold one
-            _remove_unfinished(self.path, current)
+            number = next_number(self.path, current)  # past leftovers too: a reader may still hold one
+            remove_unfinished(self.path, current)
             tmp = self.path / f"gen-{number:06d}.tmp"
             tmp.mkdir()
             try:
@@ -274,8 +276,8 @@ class EmbeddedStore:
                     _finish_generation(db, tmp, meta, same_chunks_as=None if rebuild else self.path / current)
                     final = self.path / f"gen-{number:06d}"
                     os.replace(tmp, final)
-                    _atomic_write(self.path / "CURRENT", final.name)
-                    _prune_generations(self.path, final.name, keep=KEEP_GENERATIONS)
+                    atomic_write(self.path / "CURRENT", final.name)
+                    prune_generations(self.path, final.name, keep=KEEP_GENERATIONS, grace_s=RETIRED_GRACE_S)
                 else:
                     db.close()
                     shutil.rmtree(tmp, ignore_errors=True)
@@ -367,7 +369,7 @@ def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta,
     db.close()
     body = {"blogqa": {"format": FORMAT_VERSION}, "index": meta.to_json(), "bm25": BM25_PARAMS, "posts": posts,
             "chunks": chunks, "written_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-    _atomic_write(gen_dir / "meta.json", json.dumps(body, ensure_ascii=False, indent=2))
+    atomic_write(gen_dir / "meta.json", json.dumps(body, ensure_ascii=False, indent=2))
     for f in gen_dir.rglob("*"):
         if f.is_file():
             with open(f, "rb") as fh:
@@ -379,75 +381,3 @@ def _bm25_params(gen_dir: Path) -> dict:
         return json.loads((gen_dir / "meta.json").read_text(encoding="utf-8")).get("bm25", LEGACY_BM25_PARAMS)
     except (OSError, ValueError):
         return {}
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-@contextmanager
-def _exclusive_lock(path: Path):
-    with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusyError(f"{path.parent}: another ingest is running on this index") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _generation_number(name: str) -> int | None:
-    """`gen-000007` and `gen-000007.tmp` -> 7; anything else -> None."""
-    stem = name.removesuffix(".tmp")
-    head, _, digits = stem.partition("-")
-    return int(digits) if head == "gen" and digits.isdigit() else None
-
-
-def _next_number(path: Path, current: str | None) -> int:
-    """One past every generation folder there, live or not, so a rename never meets a leftover."""
-    numbers = [n for n in (_generation_number(p.name) for p in path.glob("gen-*")) if n is not None]
-    if current and _generation_number(current) is not None:
-        numbers.append(_generation_number(current))
-    return max(numbers, default=0) + 1
-
-
-def _remove_unfinished(path: Path, current: str | None) -> None:
-    """What a killed ingest left: temporary folders, and finished folders `CURRENT` never named
-    (numbered past the live one). Called under the ingest lock."""
-    live = _generation_number(current) if current else 0
-    for p in path.glob("gen-*"):
-        number = _generation_number(p.name)
-        if number is None or p.name == current:
-            continue
-        if p.name.endswith(".tmp") or number > (live or 0):
-            _remove_tree(p)
-
-
-def _prune_generations(path: Path, current: str, keep: int, grace_s: float | None = None) -> None:
-    """Keep the live generation and the `keep - 1` before it; an older one goes once the one that
-    replaced it has been live for `grace_s` seconds (its folder's mtime: when its files were written)."""
-    gens = sorted((n, p) for p in path.glob("gen-*")
-                  if p.is_dir() and not p.name.endswith(".tmp") and (n := _generation_number(p.name)) is not None)
-    grace_s = RETIRED_GRACE_S if grace_s is None else grace_s
-    live = _generation_number(current)
-    retired = [(n, p) for n, p in gens if n < live]
-    now = time.time()
-    for i, (_, old) in enumerate(retired[:max(0, len(retired) - (keep - 1))]):
-        successor = (retired[i + 1][1] if i + 1 < len(retired) else path / current)
-        try:
-            out_of_use_for = now - successor.stat().st_mtime
-        except OSError:
-            out_of_use_for = grace_s
-        if out_of_use_for >= grace_s:
-            _remove_tree(old)
-
-
-def _remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
