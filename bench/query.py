@@ -32,7 +32,7 @@ def queries_for(idx) -> list[str]:
     path = REPO / "bench" / "data" / "hyperconnect_qa.jsonl"
     if path.is_file():
         return [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [p.title for p in idx.store.iter_posts()]
+    return [p.title for p in idx.posts()]
 
 
 def latencies(fn, queries: list[str]) -> list[float]:

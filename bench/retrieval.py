@@ -139,13 +139,12 @@ def run_set(title: str, idx, records, asks: bool, latency: bool) -> str:
 def korquad_tables(args) -> list[str]:
     from blogqa.evaluate.build import index_posts
     from blogqa.evaluate.korquad import load_korquad
-    from blogqa.index.embed import get_embedder
 
     posts, _ = load_korquad(args.korquad, limit=args.limit)
     location = (args.korquad_index or korquad_location()) + (
         f"-first{args.limit}" if args.limit else "")
     idx = index_posts(location, posts, f"korquad://{Path(args.korquad).resolve()}", progress=True)
-    emb = get_embedder(idx._embedder_spec())
+    emb = idx.embedder
     emb.embed_query = functools.lru_cache(maxsize=None)(emb.embed_query)  # one embedding per question
     out = []
     try:

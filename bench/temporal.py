@@ -27,7 +27,7 @@ def main() -> None:
     for r in records:
         idx = indexes[r["blog"]]
         timed = idx.search(r["question"], k=5, today=dt.date.fromisoformat(r["today"])).hits
-        plain = idx.searcher.search(r["question"], k=5, temporal=False).hits
+        plain = idx.search(r["question"], k=5, temporal=False).hits
         t_ok = bool(timed) and timed[0].post.source_path in r["gold"]
         p_ok = bool(plain) and plain[0].post.source_path in r["gold"]
         for key in (r["type"], "all"):

@@ -109,7 +109,7 @@ def test_summaries_are_indexed_kept_while_the_post_is_unchanged_and_dropped_when
     report = idx.add_summaries({target: "결제 링크는 청록색코끼리 프로토콜로 만료를 알립니다.", "no-such-post": "x"},
                                progress=False)
     assert (report.updated, report.unchanged, report.chunks) == (1, 0, report.chunks) and report.chunks >= 2
-    assert idx.store.get_post(target).summary == "결제 링크는 청록색코끼리 프로토콜로 만료를 알립니다."
+    assert idx.get_post(target).summary == "결제 링크는 청록색코끼리 프로토콜로 만료를 알립니다."
     hit = idx.search("청록색코끼리 프로토콜", k=3, mode="bm25").hits[0]
     assert hit.post.id == target and "청록색코끼리" in hit.text
     assert idx.search("청록색코끼리 프로토콜", k=1, mode="hybrid").hits[0].post.id == target
@@ -124,12 +124,12 @@ def test_summaries_are_indexed_kept_while_the_post_is_unchanged_and_dropped_when
     path.write_text(path.read_text(encoding="utf-8").replace("최대 30일", "최대 90일"), encoding="utf-8")
     assert ingest(tmp_path / "idx", blog).updated == 1
     fresh = Index(str(tmp_path / "idx"))
-    assert fresh.store.get_post(target).summary is None
+    assert fresh.get_post(target).summary is None
     assert not fresh.search("청록색코끼리", k=3, mode="bm25").hits
-    assert fresh.store.get_post(other).summary == "아웃박스 글의 보라색기린 요약."
+    assert fresh.get_post(other).summary == "아웃박스 글의 보라색기린 요약."
     # an empty summary removes one
     fresh.add_summaries({other: ""}, progress=False)
-    assert fresh.store.get_post(other).summary is None and not fresh.search("보라색기린", k=3, mode="bm25").hits
+    assert fresh.get_post(other).summary is None and not fresh.search("보라색기린", k=3, mode="bm25").hits
 
 
 def test_missing_index_is_a_clear_error(tmp_path):
@@ -180,13 +180,13 @@ def test_an_index_from_before_summaries_is_read_and_upgraded_by_the_next_ingest(
     old = Index(str(tmp_path / "idx"))
     assert old.search("결제 링크 유효 기간", k=1, mode="bm25").hits
     pid = _post_id(old, "결제 링크")
-    assert old.store.get_post(pid).summary is None
+    assert old.get_post(pid).summary is None
     old.add_summaries({pid: "요약: 결제 링크 만료 안내."}, progress=False)
     new_gen = tmp_path / "idx" / (tmp_path / "idx" / "CURRENT").read_text()
     from blogqa.index.sqlite_schema import MIGRATIONS
 
     assert sqlite3.connect(new_gen / "index.sqlite").execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert Index(str(tmp_path / "idx")).store.get_post(pid).summary == "요약: 결제 링크 만료 안내."
+    assert Index(str(tmp_path / "idx")).get_post(pid).summary == "요약: 결제 링크 만료 안내."
 
 
 def _set_tokenizer_name(location, name):

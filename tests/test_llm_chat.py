@@ -39,7 +39,7 @@ def script(stub):
 
 
 def test_follow_up_is_rewritten_with_history_before_retrieval(tiny, stub):
-    tiny.settings = Settings(llm=LLMSettings(base_url=stub.url, model=stub.model, timeout=10))
+    tiny = tiny.with_settings(Settings(llm=LLMSettings(base_url=stub.url, model=stub.model, timeout=10)))
     script(stub)
     chat = Conversation(tiny)
     first = chat.ask(FIRST)
@@ -70,7 +70,7 @@ def test_follow_up_is_rewritten_with_history_before_retrieval(tiny, stub):
 
 
 def test_streamed_chat_reports_the_rewrite_then_tokens(tiny, stub):
-    tiny.settings = Settings(llm=LLMSettings(base_url=stub.url, model=stub.model, timeout=10))
+    tiny = tiny.with_settings(Settings(llm=LLMSettings(base_url=stub.url, model=stub.model, timeout=10)))
     script(stub)
     chat = Conversation(tiny)
     list(chat.ask_stream(FIRST))
@@ -81,7 +81,7 @@ def test_streamed_chat_reports_the_rewrite_then_tokens(tiny, stub):
 
 
 def test_offline_chat_gives_a_follow_up_the_previous_questions_topic_words(tiny, stub):
-    tiny.settings = Settings()
+    tiny = tiny.with_settings(Settings())
     chat = Conversation(tiny)
     chat.ask(FIRST)
     answer = chat.ask(FOLLOW)

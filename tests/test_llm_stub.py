@@ -34,13 +34,11 @@ def fast_retries(monkeypatch):
 def idx(tiny, stub):
     """The tiny index answering through the stub (default settings otherwise)."""
     stub.reset()
-    tiny.settings = Settings(llm=LLMSettings(base_url=stub.url, model=stub.model, timeout=10))
-    return tiny
+    return tiny.with_settings(Settings(llm=LLMSettings(base_url=stub.url, model=stub.model, timeout=10)))
 
 
 def use(idx, **llm_changes):
-    idx.settings = replace(idx.settings, llm=replace(idx.settings.llm, **llm_changes))
-    return idx
+    return idx.with_settings(replace(idx.settings, llm=replace(idx.settings.llm, **llm_changes)))
 
 
 def sent(stub, i=-1) -> tuple[str, str]:
@@ -96,14 +94,14 @@ def test_customer_tone_is_sent_and_internal_posts_are_not(idx, stub):
 
 @pytest.mark.parametrize("budget", [60, 120])
 def test_context_budget_respected(idx, stub, budget):
-    use(idx, context_tokens=budget)
+    idx = use(idx, context_tokens=budget)
     idx.ask(DEPLOY_Q, k=4)
     _, user = sent(stub)
     blocks = source_blocks(user)
     used = sum(estimate_tokens(b + "\n\n") for b in blocks.values())
     assert 0 < used <= budget
     assert titles_in_order(user)[0] == "배포 자동화 도입기"  # the best post goes in first
-    use(idx, context_tokens=3000)
+    idx = use(idx, context_tokens=3000)
     stub.reset()
     idx.ask(DEPLOY_Q, k=4)
     assert len(source_blocks(sent(stub)[1])) > len(blocks)
@@ -168,7 +166,7 @@ def test_retry_after_header_is_honoured(idx, stub):
 
 
 def test_persistent_5xx_gives_a_clear_error(idx, stub):
-    use(idx, max_retries=2)
+    idx = use(idx, max_retries=2)
     stub.push(*[Reply.error(500, "boom")] * 3)
     with pytest.raises(LLMError, match=r"failed \(500\) after 3 attempts: boom"):
         idx.ask(DEPLOY_Q)
@@ -183,7 +181,7 @@ def test_client_errors_are_not_retried(idx, stub):
 
 
 def test_hanging_server_times_out_within_the_configured_timeout(idx, stub):
-    use(idx, timeout=1.5)
+    idx = use(idx, timeout=1.5)
     stub.default = Reply.hang()
     with pytest.raises(LLMError, match=r"did not answer within 1\.5s"):
         idx.ask(DEPLOY_Q)
@@ -195,13 +193,13 @@ def test_server_down_is_a_clear_error(idx):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    use(idx, base_url=f"http://127.0.0.1:{port}/v1", max_retries=1)
+    idx = use(idx, base_url=f"http://127.0.0.1:{port}/v1", max_retries=1)
     with pytest.raises(LLMError, match=rf"cannot connect to the LLM server at http://127.0.0.1:{port}/v1"):
         idx.ask(DEPLOY_Q)
 
 
 def test_wrong_model_name_lists_the_available_ones(idx, stub):
-    use(idx, model="gpt-nope")
+    idx = use(idx, model="gpt-nope")
     with pytest.raises(LLMError, match=r"model 'gpt-nope' is not available .*stub-model"):
         idx.ask(DEPLOY_Q)
 
@@ -242,7 +240,7 @@ def test_stream_retries_before_the_first_token(idx, stub):
 
 def test_no_llm_configured_gives_extractive_answer_with_a_note(tiny, stub):
     stub.reset()
-    tiny.settings = Settings()
+    tiny = tiny.with_settings(Settings())
     answer = tiny.ask(DEPLOY_Q)
     assert NO_LLM_NOTE in answer.notes and not answer.abstained and stub.chat_requests == []
     assert NO_LLM_NOTE not in tiny.ask(DEPLOY_Q, llm=False).notes
@@ -263,14 +261,14 @@ def test_environment_alone_configures_the_llm(stub):
 
 
 def test_api_key_is_sent_as_bearer_token(idx, stub):
-    use(idx, api_key="sk-test-123")
+    idx = use(idx, api_key="sk-test-123")
     idx.ask(DEPLOY_Q)
     headers = {k.lower(): v for k, v in stub.chat_requests[0]["headers"].items()}
     assert headers["authorization"] == "Bearer sk-test-123"
 
 
 def test_gguf_without_file_is_a_clear_error(idx, tmp_path):
-    use(idx, gguf=str(tmp_path / "missing.gguf"))
+    idx = use(idx, gguf=str(tmp_path / "missing.gguf"))
     with pytest.raises(LLMError, match="GGUF model file not found"):
         idx.ask(DEPLOY_Q)
 

@@ -69,7 +69,7 @@ def test_ingest_records_the_folder_source_in_the_generation(blog, tmp_path):
     location = tmp_path / "idx"
     idx = Index(str(location), create=True)
     idx.ingest(str(blog), progress=False, visibility="internal")
-    assert idx.store.sources() == [SourceRecord("folder", str(blog.resolve()), visibility="internal")]
+    assert idx.sources() == [SourceRecord("folder", str(blog.resolve()), visibility="internal")]
     db = sqlite3.connect(location / current(location) / "index.sqlite")
     assert db.execute("SELECT kind, location, visibility FROM sources").fetchall() == \
         [("folder", str(blog.resolve()), "internal")]
@@ -118,7 +118,7 @@ def test_only_a_changed_source_record_switches_a_generation_with_the_same_search
     report = idx.ingest(str(blog), fmt="markdown", progress=False)
     assert (report.unchanged, report.chunks) == (3, 0)
     assert current(location) != before
-    assert idx.store.sources()[0].fmt == "markdown"
+    assert idx.sources()[0].fmt == "markdown"
     assert [(h.post.id, round(h.score, 5)) for h in idx.search(f"{mark}배포 카프카", k=3).hits] == hits
 
 
@@ -131,7 +131,7 @@ def test_sync_rereads_each_source_as_it_was_ingested(blog, tmp_path, mark):
     idx = Index(str(location), create=True)
     idx.ingest(str(blog), progress=False, visibility="internal")
     idx.ingest(str(jsonl), progress=False)
-    assert sorted(r.kind for r in idx.store.sources()) == ["file", "folder"]
+    assert sorted(r.kind for r in idx.sources()) == ["file", "folder"]
     post(blog, "2024-03-05-oncall", "온콜 가이드", f"온콜 담당자는 매주 바뀝니다. {mark}온콜")
     record2 = {"id": "faq-2", "title": "배송 문의", "body": f"배송은 이틀 걸립니다. {mark}배송", "date": "2024-01-06"}
     jsonl.write_text(json.dumps(record2, ensure_ascii=False) + "\n", encoding="utf-8")

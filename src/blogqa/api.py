@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Iterable, Iterator
 
@@ -30,36 +31,44 @@ DEFAULT_TOKENIZER = "kiwi"
 
 class Index:
     def __init__(self, location: str | None = None, settings: Settings | None = None, create: bool = False):
-        self.settings = settings or Settings()
-        location = location or self.settings.index
+        self._settings = settings or Settings()
+        location = location or self._settings.index
         if not location:
             raise UsageError("no index given: pass --index DIR (or set BLOGQA_INDEX)")
         self.location = str(location)
         self.store = open_store(self.location, must_exist=not create)
         self._searcher: Searcher | None = None
 
-    # ---- parts chosen by the index ------------------------------------------------------
-    def _embedder_spec(self) -> str:
-        meta = self.store.meta
-        wanted = self.settings.embedder
-        if meta and wanted and wanted != meta.embedder:
-            raise UsageError(f"{self.location}: index was built with embedder {meta.embedder!r}, not {wanted!r}")
-        return meta.embedder if meta else (wanted or DEFAULT_EMBEDDER)
+    @property
+    def settings(self) -> Settings:
+        """The settings this `Index` was made with; they never change (see `with_settings`)."""
+        return self._settings
 
-    def _tokenizer_spec(self) -> str:
-        meta = self.store.meta
-        wanted = self.settings.tokenizer
-        if meta and wanted and wanted != meta.tokenizer:
-            raise UsageError(f"{self.location}: index was built with tokenizer {meta.tokenizer!r}, not {wanted!r}")
-        return meta.tokenizer if meta else (wanted or DEFAULT_TOKENIZER)
+    def with_settings(self, settings: Settings) -> Index:
+        """This index read with other settings (e.g. the CLI's LLM flags): a new `Index` over the
+        same open store, which closing either one closes."""
+        other = copy.copy(self)
+        other._settings, other._searcher = settings, None
+        return other
+
+    # ---- parts chosen by the index ------------------------------------------------------
+    def _spec(self, part: str, default: str) -> str:
+        """The index's own embedder or tokenizer (`part`); asking for another one is an error."""
+        meta, wanted = self.store.meta, getattr(self.settings, part)
+        if meta is None:
+            return wanted or default
+        built = getattr(meta, part)
+        if wanted and wanted != built:
+            raise UsageError(f"{self.location}: index was built with {part} {built!r}, not {wanted!r}")
+        return built
 
     @property
     def embedder(self):
-        return get_embedder(self._embedder_spec())
+        return get_embedder(self._spec("embedder", DEFAULT_EMBEDDER))
 
     @property
     def tokenizer(self):
-        tokenizer = get_tokenizer(self._tokenizer_spec())
+        tokenizer = get_tokenizer(self._spec("tokenizer", DEFAULT_TOKENIZER))
         meta = self.store.meta
         if meta and meta.tokenizer_name != tokenizer.name:
             # an index built by an earlier version of the same tokenizer is read as that version
@@ -99,7 +108,17 @@ class Index:
         else:
             posts = list(load_source(record, load_report))
         report = IngestReport(source=source, skipped=load_report.skipped, warnings=list(load_report.warnings))
-        return self._write(ingest_posts, posts, source, report=report, prune=prune, progress=progress,
+        return self.add_posts(posts, source, prune=prune, progress=progress, use_cache=use_cache, report=report,
+                              record=record)
+
+    def add_posts(self, posts: Iterable[Post], source: str, *, prune: bool = False, progress: bool = True,
+                  use_cache: bool = True, report: IngestReport | None = None,
+                  record: SourceRecord | None = None) -> IngestReport:
+        """Write `posts` (e.g. KorQuAD paragraphs held in memory) into the index as the posts of
+        `source`; unchanged posts are skipped, and `prune` removes the source's posts not given.
+        `record` (how the source was read) is what `sync()` revisits; posts from memory have none."""
+        report = report or IngestReport(source=source)
+        return self._write(ingest_posts, list(posts), source, report=report, prune=prune, progress=progress,
                            use_cache=use_cache, record=record)
 
     def sync(self, progress: bool = True, use_cache: bool = True) -> SyncReport:
@@ -127,7 +146,8 @@ class Index:
         from .index.cache import EmbeddingCache
 
         embedder, tokenizer = self.embedder, self.tokenizer
-        meta = IndexMeta(self._embedder_spec(), embedder.name, embedder.dim, self._tokenizer_spec(), tokenizer.name)
+        meta = IndexMeta(self._spec("embedder", DEFAULT_EMBEDDER), embedder.name, embedder.dim,
+                         self._spec("tokenizer", DEFAULT_TOKENIZER), tokenizer.name)
         cache = EmbeddingCache() if use_cache else None
         try:
             write(self.store, *args, meta=meta, embedder=embedder, tokenizer=tokenizer, report=report, cache=cache,
@@ -141,10 +161,12 @@ class Index:
     # ---- reading ------------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: str | None = None, since: dt.date | None = None,
                until: dt.date | None = None, tags: Iterable[str] = (), visibility: str | None = None,
-               today: dt.date | None = None) -> SearchResult:
+               today: dt.date | None = None, temporal: bool = True) -> SearchResult:
+        """The posts that answer `query`. With `temporal=False` its dates and time words
+        ("최근", "2023년") are read as plain words, not as filters or an order."""
         filters = Filters(since=since, until=until, tags=list(tags), visibility=visibility)
         return self.searcher.search(query, k=k or self.settings.k, mode=mode or self.settings.mode,
-                                    filters=filters, today=today)
+                                    filters=filters, today=today, temporal=temporal)
 
     def search_many(self, queries: Iterable[str], **kwargs) -> Iterator[SearchResult]:
         for q in queries:
@@ -171,6 +193,14 @@ class Index:
     def posts(self) -> Iterator[Post]:
         """Every post in the index, with its full text."""
         return self.store.iter_posts()
+
+    def get_post(self, post_id: str) -> Post | None:
+        """One post by id, with its full text; None when the index has no such post."""
+        return self.store.get_post(post_id)
+
+    def refresh(self) -> bool:
+        """Pick up what another process wrote to this index since; True when anything changed."""
+        return self.store.refresh()
 
     def stats(self) -> dict:
         return self.store.stats()

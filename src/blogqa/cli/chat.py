@@ -36,8 +36,7 @@ def register(sub) -> None:
 def cmd_chat(args) -> int:
     from ..answer.rewrite import Conversation
 
-    idx = open_index(args)
-    apply_llm_args(idx, args)
+    idx = apply_llm_args(open_index(args), args)
     chat = Conversation(idx, llm=llm_choice(args), tone=args.tone, k=args.k, mode=args.mode,
                         visibility="public" if args.public else None)
     interactive = sys.stdin.isatty() and not args.json

@@ -112,8 +112,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    idx = open_index(args)
-    apply_llm_args(idx, args)
+    idx = apply_llm_args(open_index(args), args)
     kwargs = dict(k=args.k, mode=args.mode, visibility="public" if args.public else None, llm=llm_choice(args),
                   tone=args.tone, **_filters(args))
     if args.stream:
@@ -173,14 +172,16 @@ def add_llm_args(p: argparse.ArgumentParser) -> None:
                    help="internal: concise, all posts (default); customer: polite, public posts only")
 
 
-def apply_llm_args(idx, args) -> None:
-    """CLI flags override the LLM settings from the config file and the environment."""
+def apply_llm_args(idx, args):
+    """The index read with the CLI's LLM flags over the LLM settings from the config file and the
+    environment (a new `Index` over the same store; settings never change in place)."""
     from dataclasses import replace
 
     changes = {name: getattr(args, name) for name in ("gguf", "model", "base_url")
                if getattr(args, name, None)}
-    if changes:
-        idx.settings = replace(idx.settings, llm=replace(idx.settings.llm, **changes))
+    if not changes:
+        return idx
+    return idx.with_settings(replace(idx.settings, llm=replace(idx.settings.llm, **changes)))
 
 
 def llm_choice(args) -> bool | None:

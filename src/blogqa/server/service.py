@@ -53,7 +53,7 @@ class Service:
 
     # ---- visibility --------------------------------------------------------------------------
     def is_public_post(self, post_id: str) -> bool:
-        post = self.index.store.get_post(post_id)
+        post = self.index.get_post(post_id)
         return post is not None and post.visibility == "public"
 
     def public_guard(self, answer: Answer) -> Answer:
