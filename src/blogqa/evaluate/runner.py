@@ -144,7 +144,7 @@ class AnswerChecks:
 
     def _body(self, post_id: str) -> str:
         if post_id not in self.bodies:
-            post = self.idx.store.get_post(post_id)
+            post = self.idx.get_post(post_id)
             self.bodies[post_id] = f"{post.title}\n{post.body}\n{post.summary or ''}" if post else ""
         return self.bodies[post_id]
 

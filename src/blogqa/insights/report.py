@@ -16,7 +16,7 @@ def build_report(events, index, window: Window, stale_days: int = STALE_DAYS,
     (its embedder groups the gaps, its search finds the nearest post, its store the titles);
     `titler` optionally names the gaps (insights.titles.llm_titler)."""
     log = EventLog.read(events, window)
-    info = PostInfo(index.store.get_post)
+    info = PostInfo(index.get_post)
     by_surface = counts.by_surface(log.questions)
     return {
         "since": window.since.isoformat(), "until": window.until.isoformat(),

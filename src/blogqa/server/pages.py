@@ -77,7 +77,7 @@ def docs():
 
 @router.get("/posts/{post_id:path}")
 def post_page(request: Request, post_id: str):
-    post = service(request).index.store.get_post(post_id)
+    post = service(request).index.get_post(post_id)
     if post is None:
         raise HTTPException(404, "no such post")
     return HTMLResponse(render_post(post, internal=True), headers=PAGE_HEADERS)

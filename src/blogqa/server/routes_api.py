@@ -139,7 +139,7 @@ def handover_status(request: Request, handover_id: RowId, body: HandoverStatus):
 
 @router.get("/posts/{post_id:path}", summary="One post, internal or public")
 def get_post(request: Request, post_id: str):
-    post = service(request).index.store.get_post(post_id)
+    post = service(request).index.get_post(post_id)
     if post is None:
         raise HTTPException(404, "no such post")
     return post_json(post, post_link(base_url(request), post.id, post.url, public=False))

@@ -15,7 +15,7 @@ router = APIRouter(tags=["public"], route_class=TextJSONRoute)
 
 @router.get("/healthz", summary="Liveness: 200 when the index is readable")
 def healthz(request: Request):
-    service(request).index.store.refresh()
+    service(request).index.refresh()
     return {"status": "ok"}
 
 
@@ -53,7 +53,7 @@ def public_post(request: Request, post_id: str):
 
 
 def public_post_or_404(request: Request, post_id: str):
-    post = service(request).index.store.get_post(post_id)
+    post = service(request).index.get_post(post_id)
     if post is None or post.visibility != "public":
         raise HTTPException(404, "no such post")  # the same answer for internal posts: no existence leak
     return post
