@@ -15,6 +15,8 @@ BLOGS = SHARED / "blogs"
 KORQUAD = SHARED / "korquad" / "KorQuAD_v1.0_dev.json"
 SAMPLE_BLOG = REPO / "examples" / "sample-blog"
 
+pytest_plugins = ["shared_fixtures"]  # corpus, live, pg_uri, browser, page
+
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path, monkeypatch):

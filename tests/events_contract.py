@@ -1,18 +1,14 @@
-"""The events store contract (tests/test_events_contract.py runs it): the `events` fixture opens
-a fresh log on every backend (a SQLite file, a PostgreSQL database from tests/pg.py) through
-`open_events()`, and `old_events` holds rows written by the schema before m002 on each, so the
-migration's back-fill is checked on both."""
+"""Parts of the events store contract (tests/test_events_contract.py runs it, and holds its fixtures):
+a `Backend` opens a log (a SQLite file, a PostgreSQL database from tests/pg.py) through
+`open_events()` again and again, and `write_m001_*` fill one with rows in the schema before m002,
+so the migration's back-fill is checked on both."""
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from blogqa.events import open_events
-
-import pg
 
 # (kind, surface) as the server logged them before m002 -> the origin m002 must back-fill
 OLD_ROWS = [("ask", "api", "ask"), ("search", "api", "search"), ("ask", "public", "widget"),
@@ -36,30 +32,6 @@ class Backend:
     def close_all(self) -> None:
         for store in self._opened:
             store.close()
-
-
-def _postgres_uri() -> str:
-    reason = pg.unavailable_reason()
-    if reason:
-        if pg.required():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return pg.new_database()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request, tmp_path):
-    if request.param == "sqlite":  # the default rule: events.sqlite beside the index folder
-        b = Backend("sqlite", str(tmp_path / "idx"), None)
-    else:  # a postgresql:// index and no --events: the index's own database
-        b = Backend("postgres", _postgres_uri(), None)
-    yield b
-    b.close_all()
-
-
-@pytest.fixture
-def events(backend):
-    return backend.open()
 
 
 # ---- the schema before m002, written as that blogqa wrote it -------------------------------
@@ -104,16 +76,6 @@ def write_m001_postgres(uri: str) -> None:
                      "('2026-11-01T11:00:00Z', 'old0', 'api', false, 'old comment')")
         conn.execute("INSERT INTO blogqa_handovers (at, surface, contact, question) VALUES "
                      "('2026-11-01T12:00:00Z', 'public', 'kim@example.com', 'old hand-over')")
-
-
-@pytest.fixture
-def old_backend(backend):
-    """`backend` holding a log in the m001 schema with rows in it (nothing opened yet)."""
-    if backend.name == "sqlite":
-        write_m001_sqlite(Path(backend.index_location).parent / "events.sqlite")
-    else:
-        write_m001_postgres(backend.index_location)
-    return backend
 
 
 WIDE = (dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc))

@@ -1,6 +1,7 @@
 """A real PostgreSQL (16, with pgvector) for the tests, started from the `pgserver` wheel.
 
     uri = new_database()        # a fresh, empty database on the session's server
+    uri = database_for_test()   # the same, or skip the test when PostgreSQL is unavailable
 
 One server per test process, in a temporary directory, stopped and deleted at exit. Set
 BLOGQA_TEST_PG_URI to use an existing server instead (a role that may CREATE DATABASE);
@@ -89,20 +90,14 @@ def new_database() -> str:
     return _with_database(admin, name)
 
 
-def _fixture():
+def database_for_test() -> str:
+    """A fresh database for one test; skips it (fails under BLOGQA_TEST_POSTGRES=required) when
+    PostgreSQL is unavailable. The `pg_uri` fixture (tests/shared_fixtures.py) returns one."""
     import pytest
 
-    @pytest.fixture
-    def pg_uri():
-        """A fresh database on the session's PostgreSQL (skips, or fails under BLOGQA_TEST_POSTGRES=required)."""
-        reason = unavailable_reason()
-        if reason:
-            if required():
-                pytest.fail(reason)
-            pytest.skip(reason)
-        return new_database()
-
-    return pg_uri
-
-
-pg_uri = _fixture()  # import it into a test module: `from pg import pg_uri`
+    reason = unavailable_reason()
+    if reason:
+        if required():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return new_database()

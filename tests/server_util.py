@@ -3,7 +3,7 @@
 The index is built once per test session (embedding is the slow part) from examples/sample-blog
 plus a few posts written here: an internal post with a unique phrase (the leak test) and a
 public post whose title and body carry `<script>` / `<img onerror>` (the XSS tests).
-Test modules import the fixtures: `from server_util import corpus, live  # noqa: F401`.
+The `corpus` and `live` fixtures around them are in tests/shared_fixtures.py.
 """
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_BLOG = ROOT / "examples" / "sample-blog"
@@ -121,30 +119,3 @@ def serve(index: Path, warm: bool = False, events: Path | None = None, **server_
 
     settings = Settings(server=replace(ServerSettings(), **server_settings))
     return LiveServer(create_app(str(index), settings, events_path=events, warm=warm)).start()
-
-
-# One corpus and one default server per session, shared by every module that imports the fixtures
-# (pytest would otherwise build them once per importing module).
-_shared: dict = {}
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory) -> Corpus:
-    if "corpus" not in _shared:
-        _shared["corpus"] = build_corpus(tmp_path_factory.mktemp("blogqa-server"))
-    return _shared["corpus"]
-
-
-@pytest.fixture(scope="session")
-def live(corpus, request) -> LiveServer:
-    """The default server: no API keys (loopback only), rate limit high enough for the tests."""
-    if "live" not in _shared:
-        _shared["live"] = serve(corpus.index, warm=True, public_rate_limit=10_000)
-        request.addfinalizer(_stop_live)
-    return _shared["live"]
-
-
-def _stop_live() -> None:
-    server = _shared.pop("live", None)
-    if server is not None:
-        server.stop()

@@ -46,12 +46,7 @@ def backend(request, tmp_path):
     if request.param == "embedded":
         b = Backend("embedded", str(tmp_path / "idx"))
     else:
-        reason = pg.unavailable_reason()
-        if reason:
-            if pg.required():
-                pytest.fail(reason)
-            pytest.skip(reason)
-        b = Backend("postgres", pg.new_database())
+        b = Backend("postgres", pg.database_for_test())
     yield b
     b.close_all()
 

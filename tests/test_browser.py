@@ -7,53 +7,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from server_util import ONCALL_TITLE, ROOT, SECRET_PHRASE, SECRET_TITLE, XSS_TITLE, corpus, live  # noqa: F401
+from server_util import ONCALL_TITLE, ROOT, SECRET_PHRASE, SECRET_TITLE, XSS_TITLE
+from shared_fixtures import CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, live):
-    """A fresh page that may reach only the test server (the app must work offline) and that
-    records every dialog, so an XSS `alert()` could not go unnoticed."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ko-KR")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
-    pg = context.new_page()
-    pg.dialogs = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    outside = []
-
-    def only_loopback(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    pg.route("**/*", only_loopback)
-    pg.outside = outside
-    yield pg
-    assert not outside, f"the page tried to reach {outside}"
-    context.close()
 
 
 def shot(pg, name: str) -> Path:

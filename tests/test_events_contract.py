@@ -5,15 +5,42 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from events_contract import OLD_ROWS, WIDE, backend, events, old_backend  # noqa: F401  (fixtures)
+from events_contract import OLD_ROWS, WIDE, Backend, write_m001_postgres, write_m001_sqlite
+from pg import database_for_test
 
 QUESTION_COLUMNS = {"id", "at", "kind", "surface", "answer_id", "question", "latency_ms", "abstained", "confidence",
                     "sources", "error", "conversation_id", "origin"}
 FEEDBACK_COLUMNS = {"id", "at", "answer_id", "surface", "helpful", "comment", "reason"}
 HANDOVER_COLUMNS = {"id", "at", "surface", "answer_id", "contact", "name", "question", "status", "webhook", "reason"}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path):
+    if request.param == "sqlite":  # the default rule: events.sqlite beside the index folder
+        b = Backend("sqlite", str(tmp_path / "idx"), None)
+    else:  # a postgresql:// index and no --events: the index's own database
+        b = Backend("postgres", database_for_test(), None)
+    yield b
+    b.close_all()
+
+
+@pytest.fixture
+def events(backend):
+    return backend.open()
+
+
+@pytest.fixture
+def old_backend(backend):
+    """`backend` holding a log in the m001 schema with rows in it (nothing opened yet)."""
+    if backend.name == "sqlite":
+        write_m001_sqlite(Path(backend.index_location).parent / "events.sqlite")
+    else:
+        write_m001_postgres(backend.index_location)
+    return backend
 
 
 def utcnow() -> dt.datetime:

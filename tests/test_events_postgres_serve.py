@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 pytest.importorskip("psycopg")
 pytest.importorskip("uvicorn")

@@ -15,7 +15,6 @@ import uuid
 import httpx
 import pytest
 
-from server_util import corpus, live  # noqa: F401  (fixtures)
 
 from blogqa.events import open_events
 

@@ -12,7 +12,6 @@ import time
 import httpx
 import pytest
 
-from server_util import corpus, live  # noqa: F401  (fixtures)
 
 NORMAL = "결제 링크의 유효 기간은 얼마인가요?"
 

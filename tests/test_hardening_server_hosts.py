@@ -14,7 +14,7 @@ import uuid
 import httpx
 import pytest
 
-from server_util import corpus, live, serve  # noqa: F401  (fixtures)
+from server_util import serve
 
 CHROMIUM = "/usr/bin/chromium"
 KEYS = ("k-hosts-1",)

@@ -12,7 +12,7 @@ import sys
 import httpx
 import pytest
 
-from server_util import SAMPLE_BLOG, corpus, live  # noqa: F401  (fixtures)
+from server_util import SAMPLE_BLOG
 
 LONE = '"\\ud800"'  # JSON text for a string holding one lone surrogate
 

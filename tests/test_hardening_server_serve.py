@@ -22,7 +22,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server_util import corpus  # noqa: F401  (fixture)
 
 QUESTIONS = ["배포 시간은 얼마나 줄었나요?", "정산 주기는 어떻게 되나요?", "결제 링크의 유효 기간은 며칠인가요?",
              "환불 API v3에서 바뀐 필드는?", "이벤트 유실은 어떻게 막았나요?", "How do new engineers get onboarded?",

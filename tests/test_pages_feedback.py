@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pages_util import WIDTHS, stored, texts
-from server_util import corpus, live  # noqa: F401
-from test_browser import ask_on_search_page, browser, draft_for, page, shot  # noqa: F401
+from test_browser import ask_on_search_page, draft_for, shot
 
 KOREAN_REASONS = ["틀렸어요", "오래된 정보예요", "부족해요", "질문에 답하지 않았어요"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pages_util import WIDTHS, texts
-from server_util import corpus, live, serve  # noqa: F401
-from test_browser import browser, page, shot  # noqa: F401
+from server_util import serve
+from test_browser import shot
 
 FILLER = ("우리 사무실은 성수동에 있고 점심시간에는 근처 공원을 함께 걷습니다. 매주 금요일에는 팀별로 돌아가며 "
           "지난주에 배운 것을 발표하고, 분기마다 한 번씩 모두가 모여 다음 분기 계획을 세웁니다. ")

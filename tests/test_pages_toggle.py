@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from pages_util import HANGUL, WIDTHS, texts
-from server_util import ONCALL_TITLE, corpus, live  # noqa: F401
-from test_browser import CHROMIUM, ask_on_search_page, browser, draft_for, page, shot, sync_api  # noqa: F401
+from server_util import ONCALL_TITLE
+from test_browser import ask_on_search_page, draft_for, shot
 
 # The page's own words (not answers, titles or snippets, which are the blog's data).
 SEARCH_CHROME = ["header.top nav", "main h1", ".filters", "#answer-box h2", "#answer-sources-title",

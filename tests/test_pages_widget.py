@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from pages_util import LOGO, WIDTHS, site, stored, texts, website
-from server_util import corpus, live, serve  # noqa: F401
-from test_browser import browser, open_widget, page, shot, sync_api, widget_ask  # noqa: F401
+from server_util import serve
+from test_browser import open_widget, shot, sync_api, widget_ask
 
 W = "#blogqa-widget"
 THEME = dict(lang="ko", accent="#0a7d55", position="bottom-left", title="한빛페이 고객센터", title_en="Hanbit Pay help",

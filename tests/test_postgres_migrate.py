@@ -14,7 +14,6 @@ from blogqa.index.embedded import EmbeddedStore
 from blogqa.index.store import IndexMeta
 from blogqa.models import Chunk, Filters, Post
 
-from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 pytest.importorskip("psycopg")
 from blogqa.index.postgres import PostgresStore  # noqa: E402

@@ -17,7 +17,6 @@ import pytest
 
 from blogqa.models import Filters
 
-from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 pytest.importorskip("psycopg")
 from blogqa.index.postgres import PostgresStore  # noqa: E402

@@ -12,7 +12,6 @@ from blogqa.errors import IndexError_
 from blogqa.index.store import IndexMeta
 from blogqa.models import Chunk, Filters, Post
 
-from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 psycopg = pytest.importorskip("psycopg")
 from blogqa.index import postgres_schema  # noqa: E402

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 
-from server_util import LiveServer, corpus, live, serve  # noqa: F401  (fixtures)
+from server_util import LiveServer, serve
 
 QUESTION = "배포 시간은 얼마나 줄었나요?"
 

@@ -7,7 +7,7 @@ import httpx
 import openai
 import pytest
 
-from server_util import ONCALL_SENTENCE, ONCALL_TITLE, corpus, live  # noqa: F401  (fixtures)
+from server_util import ONCALL_SENTENCE, ONCALL_TITLE
 
 QUESTION = "결제 링크의 유효 기간은 얼마인가요?"
 

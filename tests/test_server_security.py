@@ -10,7 +10,7 @@ import openai
 import pytest
 
 from server_util import (ONCALL_SENTENCE, ONCALL_TITLE, POSTS, SECRET_PHRASE, SECRET_SENTENCE, SECRET_TITLE,
-                         XSS_TITLE, corpus, live, serve)  # noqa: F401  (fixtures)
+                         XSS_TITLE, serve)
 
 KEYS = ("k-test-1", "k-test-2")
 SHOP = "https://shop.example"

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 
-from pg import pg_uri  # noqa: E402,F401 - the fixture
 
 psycopg = pytest.importorskip("psycopg")
 from blogqa.api import Index  # noqa: E402
