@@ -1,17 +1,24 @@
-"""Load test for `POST /api/ask` (extractive answers): N concurrent clients, a fixed number of
-requests, with one client alone as the baseline in the same run.
+"""Load test for `POST /api/ask` (extractive answers): one client alone as the baseline, N concurrent
+clients, and N clients over a repeat mix, all in the same run.
 
     python bench/load.py                       # sample blog, its own server, 8 clients x 200 requests
     python bench/load.py --clients 16 --requests 400 --workers 2
     python bench/load.py --url http://127.0.0.1:8000 --key KEY   # a server that is already running
+    python bench/load.py --questions my-questions.txt             # one question a line, instead of ours
 
-Prints throughput, p50/p95/p99 latency and errors for each phase; exits 1 when any request
-failed (errors must be 0)."""
+Phases (`--json`: one object with `baseline`, `concurrent`, `repeats`):
+- `baseline`: 1 client, `concurrent`: N clients. Every request in these two (and the warm-up) asks a
+  question not asked before in the run, so no answer cache can help; the questions are the shared
+  blogs' question sets (bench/data/*_qa.jsonl) and the index's post titles, or `--questions FILE`.
+- `repeats`: N clients over a realistic repeat mix: Zipf (s=1) over 200 of those questions.
+Each phase reports throughput_rps, p50_ms, p95_ms, p99_ms and errors; `--show-questions` adds the
+questions each phase asked. Exits 1 when any request failed (errors must be 0)."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -24,19 +31,64 @@ import httpx
 from common import percentile  # bench/common.py: blogqa.evaluate.metrics.percentile
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = [
-    "배포 시간은 얼마나 줄었나요?",
-    "정산 주기는 어떻게 되나요?",
-    "결제 링크의 유효 기간은 며칠인가요?",
-    "환불 API v3에서 바뀐 필드는?",
-    "이벤트 유실은 어떻게 막았나요?",
-    "How do new engineers get onboarded?",
-    "정산 알림을 카카오 알림톡으로 받을 수 있나요?",
-    "롤백은 얼마나 걸리나요?",
-]
+DATA = Path(__file__).resolve().parent / "data"
+REPEAT_POOL = 200  # distinct questions behind the repeat mix
+ZIPF_S = 1.0
 
 
-def run_phase(url: str, clients: int, requests: int, headers: dict) -> dict:
+def question_key(question: str) -> str:
+    """What makes two questions the same to a cache: case, spacing and end punctuation ignored."""
+    return " ".join(question.casefold().replace("?", " ").replace("？", " ").split()).rstrip(".!。")
+
+
+def distinct(questions) -> list[str]:
+    seen, out = set(), []
+    for q in questions:
+        q = q.strip()
+        if q and question_key(q) not in seen:
+            seen.add(question_key(q))
+            out.append(q)
+    return out
+
+
+def own_questions(index: str | None) -> list[str]:
+    """The shared blogs' hand-written questions, then the index's post titles (when it is local)."""
+    questions = []
+    for path in sorted(DATA.glob("*_qa.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                questions.append(json.loads(line)["question"])
+    if index:
+        from blogqa.api import Index
+
+        idx = Index(index)
+        try:
+            questions += [post.title for post in idx.posts() if post.title]
+        finally:
+            idx.close()
+    return distinct(questions)
+
+
+def questions_file(path: str) -> list[str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SystemExit(f"--questions {path}: cannot read ({getattr(err, 'strerror', None) or err})")
+    questions = distinct(text.splitlines())
+    if not questions:
+        raise SystemExit(f"--questions {path}: no questions (one a line)")
+    return questions
+
+
+def zipf_mix(questions: list[str], requests: int, seed: int) -> list[str]:
+    """`requests` draws from `questions`, the k-th most asked with weight 1/k**ZIPF_S."""
+    weights = [1 / rank ** ZIPF_S for rank in range(1, len(questions) + 1)]
+    return random.Random(seed).choices(questions, weights=weights, k=requests)
+
+
+def run_phase(url: str, clients: int, questions: list[str], headers: dict) -> dict:
+    """`clients` threads sharing the requests; the i-th request asks questions[i]."""
+    requests = len(questions)
     latencies: list[float] = []
     errors: list[str] = []
     counter = iter(range(requests))
@@ -49,7 +101,7 @@ def run_phase(url: str, clients: int, requests: int, headers: dict) -> dict:
                     i = next(counter, None)
                 if i is None:
                     return
-                body = {"question": QUESTIONS[i % len(QUESTIONS)], "llm": False}
+                body = {"question": questions[i], "llm": False}
                 start = time.perf_counter()
                 try:
                     r = client.post("/api/ask", json=body)
@@ -74,7 +126,8 @@ def run_phase(url: str, clients: int, requests: int, headers: dict) -> dict:
             "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
             "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
-            "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None}
+            "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+            "distinct_questions": len({question_key(q) for q in questions})}
 
 
 def start_server(index: str, workers: int, port: int) -> subprocess.Popen:
@@ -122,43 +175,78 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--requests", type=int, default=200, help="requests in the concurrent phase")
     p.add_argument("--baseline-requests", type=int, default=40, help="requests in the single-client phase")
+    p.add_argument("--repeat-requests", type=int, help="requests in the repeats phase (default: --requests)")
+    p.add_argument("--warmup", type=int, default=8, help="requests before the phases (distinct questions too)")
+    p.add_argument("--questions", metavar="FILE", help="one question a line, instead of the bench's own list")
+    p.add_argument("--seed", type=int, default=0, help="seed of the repeat mix")
     p.add_argument("--workers", type=int, default=1, help="server worker processes (when started here)")
+    p.add_argument("--show-questions", action="store_true", help="with --json: the questions each phase asked")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     args = p.parse_args(argv)
+    repeat_requests = args.requests if args.repeat_requests is None else args.repeat_requests
+    for name in ("clients", "requests", "baseline_requests"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.warmup < 0 or repeat_requests < 1:
+        p.error("--warmup must be 0 or more and --repeat-requests at least 1")
+    pool = questions_file(args.questions) if args.questions else None
 
     headers = {"Authorization": f"Bearer {args.key}"} if args.key else {}
     proc = None
     with tempfile.TemporaryDirectory(prefix="blogqa-load-") as tmp:
         url = args.url
+        index = args.index or (None if url else build_sample_index(Path(tmp)))
+        if pool is None:
+            pool = own_questions(index)
+        needed = args.warmup + args.baseline_requests + args.requests
+        if len(pool) < needed:
+            source = f"--questions {args.questions}" if args.questions else "the bench's question list"
+            raise SystemExit(f"{source} has {len(pool)} distinct questions; warm-up, baseline and concurrent "
+                             f"need {needed}, each asked once (give more questions or fewer requests)")
+        warmup, rest = pool[:args.warmup], pool[args.warmup:]
+        asked = {"baseline": rest[:args.baseline_requests],
+                 "concurrent": rest[args.baseline_requests:args.baseline_requests + args.requests],
+                 "repeats": zipf_mix(pool[:REPEAT_POOL], repeat_requests, args.seed)}
         if not url:
-            index = args.index or build_sample_index(Path(tmp))
             port = free_port()
             proc = start_server(index, args.workers, port)
             url = f"http://127.0.0.1:{port}"
         try:
-            run_phase(url, 1, len(QUESTIONS), headers)  # warm-up: every question once
-            baseline = run_phase(url, 1, args.baseline_requests, headers)
-            loaded = run_phase(url, args.clients, args.requests, headers)
+            if warmup:
+                run_phase(url, 1, warmup, headers)
+            phases = {"baseline": run_phase(url, 1, asked["baseline"], headers),
+                      "concurrent": run_phase(url, args.clients, asked["concurrent"], headers),
+                      "repeats": run_phase(url, args.clients, asked["repeats"], headers)}
         finally:
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=30)
     result = {"url": url, "workers": args.workers if proc else None, "cpus": os.cpu_count(),
-              "baseline": baseline, "concurrent": loaded}
+              "questions": args.questions or "bench/data/*_qa.jsonl + post titles", "warmup_questions": len(warmup),
+              "repeat_pool": min(REPEAT_POOL, len(pool)), **phases}
+    if args.show_questions:
+        result["warmup_asked"] = warmup
+        for name, phase in phases.items():
+            phase["questions"] = asked[name]
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
+        baseline, loaded = phases["baseline"], phases["concurrent"]
         print(f"POST /api/ask (extractive) on {url}  cpus={os.cpu_count()}  server workers={result['workers']}")
-        print(f"{'phase':<22}{'ok':>6}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-        for name, r in (("1 client (baseline)", baseline), (f"{args.clients} clients", loaded)):
-            print(f"{name:<22}{r['ok']:>6}{r['errors']:>8}{r['throughput_rps']:>9}{r['p50_ms']!s:>9}"
+        print(f"questions: {result['questions']} ({len(pool)} distinct)")
+        print(f"{'phase':<30}{'ok':>6}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+        names = {"baseline": "1 client (baseline)", "concurrent": f"{args.clients} clients, distinct",
+                 "repeats": f"{args.clients} clients, Zipf/{result['repeat_pool']}"}
+        for key, r in phases.items():
+            print(f"{names[key]:<30}{r['ok']:>6}{r['errors']:>8}{r['throughput_rps']:>9}{r['p50_ms']!s:>9}"
                   f"{r['p95_ms']!s:>9}{r['p99_ms']!s:>9}")
         if baseline["p50_ms"] and loaded["p50_ms"]:
             print(f"throughput x{loaded['throughput_rps'] / baseline['throughput_rps']:.2f} of one client; "
                   f"p50 latency x{loaded['p50_ms'] / baseline['p50_ms']:.2f}")
-        for sample in loaded["error_samples"] + baseline["error_samples"]:
-            print(f"error: {sample}")
-    return 1 if baseline["errors"] or loaded["errors"] else 0
+        for r in phases.values():
+            for sample in r["error_samples"]:
+                print(f"error: {sample}")
+    return 1 if any(r["errors"] for r in phases.values()) else 0
 
 
 if __name__ == "__main__":
