@@ -12,7 +12,6 @@ import copy
 import datetime as dt
 from typing import Iterable, Iterator
 
-from .answer.llm import ask_index, ask_index_stream
 from .config import Settings
 from .errors import IndexError_, SourceError, UsageError
 from .index.embed import get_embedder
@@ -179,6 +178,8 @@ class Index:
 
         `tone` is "internal" (concise, all posts) or "customer" (polite, public posts only)."""
         _require_question(question)
+        from .answer.llm import ask_index  # answering code loads only when asked (`blogqa search` skips it)
+
         return ask_index(self, question, dict(k=k, mode=mode, since=since, until=until, tags=tags,
                                               visibility=visibility, today=today), llm=llm, tone=tone)
 
@@ -188,6 +189,8 @@ class Index:
         extractive answer streams line by line. Takes the arguments of `ask`."""
         _require_question(question)
         llm, tone = kwargs.pop("llm", None), kwargs.pop("tone", "internal")
+        from .answer.llm import ask_index_stream
+
         yield from ask_index_stream(self, question, kwargs, llm=llm, tone=tone)
 
     def posts(self) -> Iterator[Post]:

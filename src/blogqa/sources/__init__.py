@@ -26,7 +26,6 @@ from ..models import Post
 from .feed import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, fetch, is_url, load_feed, parse_feed
 from .fields import check_visibility
 from .files import HTML_EXTS, MARKDOWN_EXTS, open_regular, walk
-from .html import load_html_file
 from .jsonl import load_jsonl
 from .markdown import load_markdown_file
 from .report import LoadReport, readable
@@ -155,9 +154,17 @@ def _open(source: str | Path, fmt: str | None, report: LoadReport, timeout: floa
             raise SourceError(f"{path}: cannot read ({err.strerror})") from None
         return _whole_file(data, str(path), fmt, report)
     _check_readable(path)
-    loader = load_markdown_file if fmt == "markdown" else load_html_file
+    loader = load_markdown_file if fmt == "markdown" else _html_loader()
     site = find_site(path.parent, base_url, report)
     return (post for post in [loader(path, path.name, report, site)] if post is not None)
+
+
+def _html_loader():
+    """`load_html_file`, imported when the first HTML page is met: it brings the crawler's page
+    extraction (trafilatura, lxml), which a folder of Markdown posts never needs."""
+    from .html import load_html_file
+
+    return load_html_file
 
 
 def _check_readable(path: Path) -> None:
@@ -179,7 +186,7 @@ def _folder(root: Path, fmt: str | None, report: LoadReport, site: Site | None =
     for path, source_path in walk(root, exts, report):
         is_html = path.name.lower().endswith(HTML_EXTS)
         try:
-            post = (load_html_file if is_html else load_markdown_file)(path, source_path, report, site)
+            post = (_html_loader() if is_html else load_markdown_file)(path, source_path, report, site)
         except RecursionError:  # a parser met nesting deeper than Python's stack: this file only
             report.skip(path, "nested too deeply to read")
             continue
