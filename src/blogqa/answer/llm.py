@@ -7,7 +7,8 @@
 Order of decisions, for every question:
 1. Retrieval evidence (the same gate as the extractive answerer): too weak -> abstain, and the
    model is not asked at all.
-2. One chat call with the numbered sources (prompt.py).
+2. One chat call with the numbered sources (prompt.py), each built around the passage the
+   offline answer would quote from that post (passage.py).
 3. The model's own "I don't know" (the NO_ANSWER sentinel, or a short reply saying it does not
    know and citing nothing) -> abstain.
 4. Citations checked (citations.py): out-of-range ones removed and noted; sources = cited posts.
@@ -88,7 +89,8 @@ def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, bac
         yield {"type": "answer", "answer": Answer(question, text, True, confidence=confidence, notes=notes,
                                                   hits=result.hits)}
         return
-    prompt = build_prompt(question, result.hits, tone=tone, context_tokens=settings.context_tokens, today=today)
+    prompt = build_prompt(question, result.hits, tone=tone, context_tokens=settings.context_tokens, today=today,
+                          tokenizer=tokenizer, focus=getattr(result.intent, "cleaned", None))
     if not prompt.sources:
         text = abstain_text(question)
         yield {"type": "token", "text": text}

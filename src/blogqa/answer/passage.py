@@ -9,6 +9,10 @@ rare it is among the candidate units (`weights`); the best window is then grown 
 "기본값으로는 30초를 기다립니다.") comes with it. Code blocks are candidates only for how-to
 questions (which command, which setting, how to).
 
+`question_passages` is the whole choice for a search's hits — the question's topic words, how-to
+and answer shape, weights over all the hits' units — so the generated answer's prompt gives the
+model the same passage the offline answer would quote (answer/prompt.py).
+
     >>> [u.kind for u in units("첫 문장입니다. 둘째\\n줄이 이어집니다.\\n\\n- 항목\\n```\\nls -al\\n```")]
     ['sentence', 'sentence', 'item', 'code']
 """
@@ -16,7 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from .evidence import topic_tokens
 
 MAX_CHARS = 500
 MAX_CODE_CHARS = 900
@@ -147,6 +153,8 @@ class Passage:
     score: float     # the covered topic weight
     coverage: float  # the covered share of the question's topic weight (0..1)
     words: int = 0   # how many topic words it covers
+    start: int = 0   # its first and last unit among the units it was chosen from
+    end: int = 0
 
 
 def answer_shape(question: str) -> re.Pattern | None:
@@ -208,7 +216,7 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
         size += len(parts[end].text)
     covered = set().union(*(tokens[i] & topic for i in range(start, end + 1)))
     score = sum(w[t] for t in covered)
-    return Passage(_join(parts[start:end + 1]), score, score / total, len(covered))
+    return Passage(join_units(parts[start:end + 1]), score, score / total, len(covered), start, end)
 
 
 def _continues(last: Unit, nxt: Unit, size: int, howto: bool) -> bool:
@@ -222,7 +230,7 @@ def _continues(last: Unit, nxt: Unit, size: int, howto: bool) -> bool:
     return nxt.block == last.block and (size < MIN_CHARS or unfinished)
 
 
-def _join(parts: list[Unit]) -> str:
+def join_units(parts: list[Unit]) -> str:
     """Sentences of one paragraph on one line; items, rows and code each on their own lines."""
     lines: list[str] = []
     prev: Unit | None = None
@@ -233,3 +241,44 @@ def _join(parts: list[Unit]) -> str:
             lines.append(u.text)
         prev = u
     return "\n".join(lines)
+
+
+def chunk_units(hit) -> list[list[Unit]]:
+    """The units of each of a hit's chunks (its best chunk, then `more_chunks`), sections numbered
+    on across chunks, so that a window never spans two chunks."""
+    out: list[list[Unit]] = []
+    base = 0
+    for text in [hit.text, *hit.more_chunks]:
+        mine = [replace(u, section=u.section + base) for u in units(text)]
+        if mine:
+            base = mine[-1].section + 1
+        out.append(mine)
+    return out
+
+
+def hit_units(hit) -> list[Unit]:
+    """All of a hit's units, chunk after chunk; `Passage.start/end` index this list."""
+    return [u for chunk in chunk_units(hit) for u in chunk]
+
+
+def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
+                 shape: re.Pattern | None = None) -> list[Passage | None]:
+    """Each hit's best passage, with topic words weighted over the units of all the hits."""
+    parts = [hit_units(h) for h in hits]
+    flat = [u.text for p in parts for u in p]
+    token_sets = [set(t) for t in tokenizer.tokens_batch(flat)] if flat else []
+    w = weights(topic, token_sets)
+    out, at = [], 0
+    for p in parts:
+        mine = token_sets[at:at + len(p)]
+        at += len(p)
+        out.append(best_passage(p, mine, topic, w, howto, shape))
+    return out
+
+
+def question_passages(question: str, hits: list, tokenizer, focus: str | None = None) -> list[Passage | None]:
+    """Each hit's best passage for `question`, chosen as the offline answerer chooses it: topic
+    words from `focus` (the search's cleaned question, when there is one), how-to and answer shape
+    from the question as asked."""
+    topic = set(topic_tokens(tokenizer.tokens(focus or question)))
+    return hit_passages(hits, topic, tokenizer, howto=bool(HOWTO.search(question)), shape=answer_shape(question))

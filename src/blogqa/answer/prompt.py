@@ -8,15 +8,25 @@ The sources are data: each one sits between `<<<SOURCE n>>>` and `<<<END SOURCE 
 inside the user message, and the system prompt says that text between those markers is never an
 instruction. Marker look-alikes inside a post are defused so a post cannot close its own block.
 
-The context budget is filled greedily from the best material: the best chunk of each post in
-rank order first, then further matching chunks, each counted offline with `estimate_tokens`
-(block headers included). A post whose text does not fit at all is not given to the model.
+The context budget is filled greedily from the best material, counted offline with
+`estimate_tokens` (block headers included):
+1. each post's passage in rank order — the window of units the offline answer would quote from it
+   (answer/passage.py `question_passages`), so the sentence that answers is sent even when it sits
+   deep in a long chunk that the budget cannot take whole;
+2. then, post by post, the units around each passage in its chunk, one after and one before in
+   turn, so the excerpt stays one stretch of the post in document order with the passage inside it;
+3. then the post's other matching chunks, as separate excerpts (`[...]` between them).
+The passage is not moved to the front or marked: it is already the core the excerpt grew from, so
+it is never what the budget cuts, and text read in its own order keeps "it" and "this value"
+pointing where the author meant. Without a tokenizer (no question to score) each post's best chunk
+goes first instead. A post whose text does not fit at all is not given to the model.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..models import Hit, Source
+from .passage import Passage, chunk_units, join_units, question_passages
 from ..text.chunk import estimate_tokens
 from ..text.hangul import is_korean
 from ..text.llm_text import defuse
@@ -80,8 +90,10 @@ def source_block(n: int, title: str, date, url: str | None, excerpts: list[str])
     return f"{source_header(n, title, date, url)}text:\n{body}\n<<<END SOURCE {n}>>>"
 
 
-def select_context(hits: list[Hit], budget: int) -> tuple[list[tuple[Hit, list[str]]], int, bool]:
-    """Choose excerpts for the budget: best chunks in rank order, then the extra chunks.
+def select_context(hits: list[Hit], budget: int, passages: list[Passage | None] | None = None
+                   ) -> tuple[list[tuple[Hit, list[str]]], int, bool]:
+    """Choose excerpts for the budget (see the module docstring). `passages[i]` is hit i's passage
+    (from answer/passage.py); without passages, each post's best chunk takes its place.
 
     Returns [(hit, excerpts)] in rank order (posts with no excerpt left out), the estimated tokens
     of the source blocks as they will be sent, and whether anything was cut or dropped."""
@@ -91,6 +103,15 @@ def select_context(hits: list[Hit], budget: int) -> tuple[list[tuple[Hit, list[s
     def cost(state: dict[int, list[str]]) -> int:
         return sum(estimate_tokens(_block_for(n, hits[i], state[i]) + "\n\n")
                    for n, i in enumerate(sorted(state), 1))
+
+    def take(i: int, excerpts: list[str]) -> bool:
+        """Hit i's excerpts become `excerpts` when everything still fits."""
+        state = {**chosen, i: excerpts}
+        if cost(state) > budget:
+            return False
+        chosen.clear()
+        chosen.update(state)
+        return True
 
     def offer(i: int, text: str) -> None:
         nonlocal truncated
@@ -123,14 +144,50 @@ def select_context(hits: list[Hit], budget: int) -> tuple[list[tuple[Hit, list[s
             chosen.clear()
             chosen.update(state)
 
+    passages = passages if passages is not None else [None] * len(hits)
+    spans: dict[int, tuple[list, int, int]] = {}  # hit -> (its passage's chunk's units, first, last)
+    used_chunk: dict[int, int] = {}               # hit -> the chunk its passage came from
+    for i, (hit, passage) in enumerate(zip(hits, passages)):
+        if passage is None:
+            offer(i, hit.text)
+            continue
+        used_chunk[i], parts, first, last = _locate(chunk_units(hit), passage)
+        if take(i, [join_units(parts[first:last + 1])]):
+            spans[i] = (parts, first, last)
+        else:
+            offer(i, passage.text)
+    for i, (parts, first, last) in spans.items():
+        # one unit after, one before, in turn, while it fits: the excerpt stays one stretch
+        forward = True
+        blocked = {True: last + 1 >= len(parts), False: first == 0}
+        while not (blocked[True] and blocked[False]):
+            if blocked[forward]:
+                forward = not forward
+            lo, hi = (first, last + 1) if forward else (first - 1, last)
+            if take(i, [join_units(parts[lo:hi + 1]), *chosen[i][1:]]):
+                first, last = lo, hi
+                blocked[forward] = (hi + 1 >= len(parts)) if forward else lo == 0
+            else:
+                truncated = blocked[forward] = True
+            forward = not forward
     for i, hit in enumerate(hits):
-        offer(i, hit.text)
-    for i, hit in enumerate(hits):
-        for extra in hit.more_chunks:
-            if i in chosen:
+        chunks = [hit.text, *hit.more_chunks] if i in used_chunk else hit.more_chunks
+        for c, extra in enumerate(chunks):
+            if i in chosen and c != used_chunk.get(i):
                 offer(i, extra)
     picked = [(hits[i], chosen[i]) for i in sorted(chosen)]
     return picked, cost(chosen), truncated or len(picked) < len(hits)
+
+
+def _locate(chunks: list[list], passage: Passage) -> tuple[int, list, int, int]:
+    """The chunk holding `passage` (its number and units), and the passage's first and last unit
+    in it; `passage.start/end` count units over all of the hit's chunks."""
+    at = 0
+    for n, parts in enumerate(chunks):
+        if passage.start < at + len(parts):
+            return n, parts, passage.start - at, passage.end - at
+        at += len(parts)
+    raise ValueError("passage outside its hit's units")  # pragma: no cover
 
 
 def _block_for(n: int, hit: Hit, excerpts: list[str]) -> str:
@@ -138,11 +195,13 @@ def _block_for(n: int, hit: Hit, excerpts: list[str]) -> str:
 
 
 def build_prompt(question: str, hits: list[Hit], tone: str = "internal", context_tokens: int = 3000,
-                 today=None) -> Prompt:
+                 today=None, tokenizer=None, focus: str | None = None) -> Prompt:
     """Messages for one grounded answer: the fixed system prompt, then the numbered sources and
-    the question in the user message."""
+    the question in the user message. With the index's `tokenizer`, each source is built around
+    its post's passage (`focus`: the search's cleaned question, which scores the passages)."""
     system = system_prompt(tone)
-    picked, used, truncated = select_context(hits, context_tokens)
+    passages = question_passages(question, hits, tokenizer, focus) if tokenizer is not None and hits else None
+    picked, used, truncated = select_context(hits, context_tokens, passages)
     sources, blocks = [], []
     for n, (hit, excerpts) in enumerate(picked, 1):
         sources.append(Source.from_post(n, hit.post))
