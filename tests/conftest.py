@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from index_util import make_index
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
 BLOGS = SHARED / "blogs"
@@ -28,13 +30,9 @@ def isolated_user_dirs(tmp_path, monkeypatch):
 
 
 def _build(tmp_path_factory, name: str, source: Path):
-    from blogqa.api import Index
-
     if not source.exists():
         pytest.skip(f"{source} is missing (../shared/data must sit beside the repo)")
-    location = tmp_path_factory.mktemp(f"idx-{name}") / "idx"
-    idx = Index(str(location), create=True)
-    report = idx.ingest(str(source), progress=False)
+    idx, (report,) = make_index(tmp_path_factory.mktemp(f"idx-{name}") / "idx", source)
     return idx, report
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from index_util import make_index
+
 POSTS = {
     "2020-01-10-refund-policy.md": """---
 title: 환불 정책 안내
@@ -33,16 +35,12 @@ PARKING = ["회사 주차장은 몇 층에 있나요?", "회사 주차장 몇 �
 
 
 def build_index(root: Path) -> Path:
-    from blogqa.api import Index
-
     blog = root / "blog" / "_posts"
     blog.mkdir(parents=True)
     for name, text in POSTS.items():
         (blog / name).write_text(text, encoding="utf-8")
     location = root / "idx"
-    idx = Index(str(location), create=True)
-    idx.ingest(str(root / "blog"), progress=False)
-    idx.close()
+    make_index(location, root / "blog")[0].close()
     return location
 
 

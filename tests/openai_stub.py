@@ -250,7 +250,7 @@ _TINY_LOCK = threading.Lock()
 
 def tiny_blog_index() -> Path:
     """Folder holding `blog/` (the posts above) and `idx/` (their index); built once per process."""
-    from blogqa.api import Index
+    from index_util import make_index
 
     with _TINY_LOCK:
         if "base" not in _TINY:
@@ -260,8 +260,6 @@ def tiny_blog_index() -> Path:
             blog.mkdir()
             for name, text in POSTS.items():
                 (blog / name).write_text(text, encoding="utf-8")
-            idx = Index(str(base / "idx"), create=True)
-            idx.ingest(str(blog), progress=False)
-            idx.close()
+            make_index(base / "idx", blog)[0].close()
             _TINY["base"] = base
         return _TINY["base"]

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index_util import make_index
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_BLOG = ROOT / "examples" / "sample-blog"
 
@@ -56,19 +58,13 @@ class Corpus:
 
 
 def build_corpus(root: Path) -> Corpus:
-    from blogqa.api import Index
-    from blogqa.config import Settings
-
     for rel, text in POSTS.items():
         path = root / "extra" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     index_dir = root / "idx"
-    idx = Index(str(index_dir), Settings(), create=True)
-    idx.ingest(str(SAMPLE_BLOG), progress=False)
-    idx.ingest(str(root / "extra" / "public"), progress=False)
-    idx.ingest(str(root / "extra" / "internal"), progress=False, visibility="internal")
-    idx.close()
+    extra = root / "extra"
+    make_index(index_dir, SAMPLE_BLOG, extra / "public", (extra / "internal", "internal"))[0].close()
     return Corpus(index_dir, root)
 
 
