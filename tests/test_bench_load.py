@@ -19,11 +19,8 @@ SIZES = ["--clients", "2", "--requests", "6", "--baseline-requests", "4", "--rep
 
 def key(question: str) -> str:
     """bench/load.py's own notion of "the same question"."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from load import question_key
-    finally:
-        sys.path.remove(str(REPO / "bench"))
+    from load import question_key  # bench/ is on pytest's pythonpath
+
     return question_key(question)
 
 
