@@ -7,11 +7,10 @@ question about time (newest, oldest, a period, "언제") states its post's date.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..models import Answer, Hit, Related, Source
 from .evidence import MIN_CONFIDENCE, judge, topic_tokens
-from .passage import HOWTO, Passage, answer_shape, best_passage, units, weights
+from .passage import HOWTO, Passage, answer_shape, hit_passages
 from ..text.hangul import has_hangul, is_korean
 
 ABSTAIN_KO = "블로그에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 문의해 주세요."
@@ -51,7 +50,7 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
                       notes=list(result.notes), hits=hits, evidence=evidence)
 
     topic = set(topic_tokens(q_tokens))
-    passages = _passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
+    passages = hit_passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
                          shape=answer_shape(question))
     quoted: list[tuple[Hit, Passage]] = []
     first = passages[0]
@@ -72,29 +71,6 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
     text = _compose(question, quoted, timed)
     return Answer(question, text, False, sources, evidence.confidence, list(result.notes), hits, evidence,
                   related)
-
-
-def _passages(hits: list[Hit], topic: set[str], tokenizer, howto: bool, shape=None) -> list[Passage | None]:
-    """Each hit's best passage, with topic words weighted over the units of all the hits."""
-    parts = [_hit_units(h) for h in hits]
-    flat = [u.text for p in parts for u in p]
-    token_sets = [set(t) for t in tokenizer.tokens_batch(flat)] if flat else []
-    w = weights(topic, token_sets)
-    out, at = [], 0
-    for p in parts:
-        mine = token_sets[at:at + len(p)]
-        at += len(p)
-        out.append(best_passage(p, mine, topic, w, howto, shape))
-    return out
-
-
-def _hit_units(hit: Hit):
-    """The units of a hit's chunks, each chunk its own run of sections (a window never spans two)."""
-    out = []
-    for text in [hit.text, *hit.more_chunks]:
-        base = (out[-1].section + 1) if out else 0
-        out += [replace(u, section=u.section + base) for u in units(text)]
-    return out
 
 
 def _compose(question: str, quoted: list[tuple[Hit, Passage]], timed: bool) -> str:
