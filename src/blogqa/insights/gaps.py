@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..index.embed import clip_tokens
 from .log import EventLog
 from .titles import suggested_title, title_words, topic_words
 
@@ -58,15 +59,21 @@ def gap_questions(log: EventLog) -> list[GapQuestion]:
 
 
 BATCH = 64
+TITLE_CHARS = 500  # of each question, read for its topic words
 
 
 def embed_questions(embedder, texts: list[str], progress: bool = False) -> np.ndarray:
     """Unit vectors, one per text, embedded as queries (both sides of every comparison are
     questions; on the paraphrase set the query prefix groups better than the passage prefix:
     pooled pairwise F1 0.96 vs 0.95, bench/gaps.py). `embed_queries` (one call per batch) when the
-    embedder has it, else `embed_query` per text."""
+    embedder has it, else `embed_query` per text. Each text is first clipped as a search query is
+    (`clip_tokens`, 64 tokens): a pasted 20,000-character e-mail would otherwise take the model
+    over a minute, and its opening says what it is about."""
     from tqdm import tqdm
 
+    count = getattr(embedder, "count_tokens", None)
+    if count is not None:
+        texts = [clip_tokens(t, count) for t in texts]
     many = getattr(embedder, "embed_queries", None) or (lambda batch: [embedder.embed_query(t) for t in batch])
     batches = range(0, len(texts), BATCH)
     parts = [np.asarray(many(list(texts[i:i + BATCH])), dtype=np.float64).reshape(-1, embedder.dim)
@@ -134,7 +141,7 @@ def gaps(log: EventLog, index, threshold: float = SIMILARITY, limit: int = 20, p
         ordered = central_order(vectors, rows, [weights[texts[i]] for i in rows])
         central = texts[ordered[0]]
         members = set(rows)
-        topics = {i: topic_words(tokenizer, texts[i]) for i in rows}
+        topics = {i: topic_words(tokenizer, texts[i][:TITLE_CHARS]) for i in rows}  # a title comes from the opening
         words = title_words([topics[i] for i in rows for _ in range(weights[texts[i]])], topics[ordered[0]])
         out.append({"size": sum(weights[texts[i]] for i in rows), "examples": [texts[i] for i in ordered[:EXAMPLES]],
                     "why": dict(Counter(g.why for g in found if row_of[g.text] in members)),
