@@ -55,8 +55,10 @@ def insights_page(request: Request, since: dt.date | None = None, until: dt.date
 <main>
 <h1>인사이트 · Insights</h1>
 <form class="window" method="get" action="/insights">
-  <label>시작일 since <input type="date" name="since" value="{e(report['since'])}"></label>
-  <label>종료일 until <input type="date" name="until" value="{e(report['until'])}"></label>
+  <label>시작일 since <input class="date" type="text" inputmode="numeric" maxlength="10" pattern="[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
+         placeholder="YYYY-MM-DD" name="since" value="{e(report['since'])}"></label>
+  <label>종료일 until <input class="date" type="text" inputmode="numeric" maxlength="10" pattern="[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
+         placeholder="YYYY-MM-DD" name="until" value="{e(report['until'])}"></label>
   <label>오래된 글 stale days <input type="number" name="stale_days" min="1" value="{stale_days}"></label>
   <button type="submit">보기 / Show</button>
   <a href="/api/insights?{e(query)}">JSON</a>
