@@ -90,18 +90,16 @@ class Index:
                base_url: str | None = None) -> IngestReport:
         """Read `source` into the index and remember it (how it was read) for `sync()`. A URL with
         no `fmt` is crawled (at most `max_pages` pages); `base_url` gives a folder's posts their live URLs."""
-        from .sources import LoadReport
+        from .sources import LoadReport, check_options
 
         source = str(source)
+        check_options(source, fmt, visibility, base_url)
         record = SourceRecord(source_kind(source), source_key(source), fmt=fmt, visibility=visibility,
                               base_url=base_url, max_pages=max_pages)
         load_report = LoadReport()
         if record.crawled:  # crawled here, not through load(), to keep the crawl's state for sync()
             from .crawl import crawl
 
-            if base_url:
-                raise UsageError(f"{source}: a base URL is for a folder or Markdown/HTML files; "
-                                 f"a web source has its own links")
             result = crawl(source, load_report, max_pages=max_pages, progress=progress, visibility=visibility)
             posts, record.state = result.posts, result.state.to_json()  # no post at all: crawl raised
         else:

@@ -60,16 +60,25 @@ def load(source: str | Path, fmt: str | None = None, report: LoadReport | None =
     (missing path, unreadable folder, feed URL that fails, not a feed) right away, before the
     first post; NoPostsError at the end when no post came out of the source.
     """
-    if fmt is not None and fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    check_visibility(visibility)
-    if base_url is not None:
-        base_url = check_base_url(base_url)
-        if is_url(source):
-            raise UsageError(f"{source}: a base URL is for a folder or Markdown/HTML files; a web source has its own links")
+    base_url = check_options(source, fmt, visibility, base_url)
     report = report if report is not None else LoadReport()
     label = str(source)
     return _finish(_open(source, fmt, report, timeout, deadline, base_url), label, report, visibility)
+
+
+def check_options(source: str | Path, fmt: str | None, visibility: str | None, base_url: str | None) -> str | None:
+    """UsageError for options that cannot fit any source (an unknown format or visibility, a bad
+    base URL) or that do not fit this one (a base URL for a web source); the base URL as checked.
+    `load()` runs it, and so does whatever reads a source another way (`Index.ingest` crawling)."""
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    check_visibility(visibility)
+    if base_url is None:
+        return None
+    base_url = check_base_url(base_url)
+    if is_url(source):
+        raise UsageError(f"{source}: a base URL is for a folder or Markdown/HTML files; a web source has its own links")
+    return base_url
 
 
 def sniff(path: Path) -> str:
