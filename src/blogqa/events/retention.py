@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 
 from ..errors import UsageError
+from ..periodic import Periodic
 from .store import EventStore
 
 log = logging.getLogger("blogqa.server")
@@ -29,9 +29,7 @@ class Retention:
             raise UsageError(f"--keep-days must be at least 1 (got {days})")
         self.events = events
         self.days = days
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._job = Periodic(every_s, self._purge_logged, name="blogqa-retention")
 
     def purge(self) -> dict[str, int]:
         """Remove what is older than the window now; rows removed per table."""
@@ -42,18 +40,14 @@ class Retention:
     def start(self) -> dict[str, int]:
         """Purge now, then daily; what this first purge removed."""
         removed = self.purge()
-        self._thread = threading.Thread(target=self._loop, name="blogqa-retention", daemon=True)
-        self._thread.start()
+        self._job.start()
         return removed
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every_s):
-            try:
-                self.purge()
-            except Exception:  # a failed purge is retried tomorrow; serving goes on
-                log.exception("purging old events failed")
+    def _purge_logged(self) -> None:
+        try:
+            self.purge()
+        except Exception:  # a failed purge is retried tomorrow; serving goes on
+            log.exception("purging old events failed")
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._job.stop(timeout=5)

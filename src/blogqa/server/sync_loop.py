@@ -14,11 +14,11 @@ logs one line and the next one is tried as usual.
 from __future__ import annotations
 
 import sys
-import threading
 from typing import Callable
 
 from ..errors import BlogqaError, IndexBusyError
 from ..index.sync import SyncReport
+from ..periodic import Periodic
 
 
 def _stderr(line: str) -> None:
@@ -31,23 +31,18 @@ class SyncLoop:
     def __init__(self, index, every_s: float, log: Callable[[str], None] = _stderr):
         index.require_sources()  # an index that cannot be synced fails at start-up, not in 30 minutes
         self.index = index
-        self.every_s = every_s
         self.log = log
         self.syncs = 0  # syncs completed
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._job = Periodic(every_s, self.sync_once, name="blogqa-sync", done=index.close)
 
     def start(self) -> "SyncLoop":
-        self._thread = threading.Thread(target=self._loop, name="blogqa-sync", daemon=True)
-        self._thread.start()
+        self._job.start()
         return self
 
     def stop(self) -> None:
         """Stop waiting for the next sync; a sync in progress is left to the process's exit
         (an unfinished write never becomes visible)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=1)
+        self._job.stop(timeout=1)
 
     def sync_once(self) -> SyncReport | None:
         """One sync and its log lines; None when it failed."""
@@ -69,8 +64,3 @@ class SyncLoop:
         if len(report.warnings) > self.MAX_WARNINGS:
             self.log(f"blogqa: sync: {len(report.warnings) - self.MAX_WARNINGS} more warnings")
         return report
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every_s):
-            self.sync_once()
-        self.index.close()
