@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import defusedxml.ElementTree as SafeET
@@ -21,6 +20,7 @@ from ..errors import SourceError
 from ..models import Post
 from ..sources.feed import load_feed, parse_feed
 from ..sources.report import LoadReport
+from ..text.html_text import parse_html
 from .http import XML_LIMIT, Fetcher, Page, host_of, origin_of
 from .platforms import Platform
 
@@ -321,44 +321,26 @@ class _Links:
     next: set[str] = field(default_factory=set)
 
 
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml", "application/rdf+xml")
+
+
 def _links(html: str) -> _Links:
-    parser = _LinkParser()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # a broken page still gives the links read so far
-        pass
-    return parser.links
-
-
-class _LinkParser(HTMLParser):
-    _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml", "application/rdf+xml")
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links = _Links()
-        self._anchor: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {k: (v or "") for k, v in attrs}
-        rel = a.get("rel", "").lower().split()
-        if tag == "link" and "alternate" in rel and a.get("type", "").lower() in self._FEED_TYPES and a.get("href"):
-            self.links.feeds.append(a["href"])
-        elif tag in ("a", "link") and "next" in rel and a.get("href"):
-            self.links.next.add(a["href"])
-            self.links.pages.append(a["href"])
-        elif tag == "a" and a.get("href") and not a["href"].startswith(("#", "mailto:", "javascript:")):
-            self.links.pages.append(a["href"])
-            self._anchor, self._text = a["href"], []
-
-    def handle_data(self, data: str) -> None:
-        if self._anchor is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._anchor is not None:
-            text = " ".join("".join(self._text).split()).lower()
+    """A page's advertised feeds, its links in document order, and the links that lead to the
+    next page of a listing (rel=next, or an anchor reading "next", "이전", "»", ...)."""
+    links = _Links()
+    for node in parse_html(html).iter():
+        href = node.attrs.get("href")
+        if node.tag not in ("a", "link") or not href:
+            continue
+        rel = node.attrs.get("rel", "").lower().split()
+        if node.tag == "link" and "alternate" in rel and node.attrs.get("type", "").lower() in _FEED_TYPES:
+            links.feeds.append(href)
+        elif "next" in rel:
+            links.next.add(href)
+            links.pages.append(href)
+        elif node.tag == "a" and not href.startswith(("#", "mailto:", "javascript:")):
+            links.pages.append(href)
+            text = " ".join(node.text().split()).lower()
             if text and any(word in text for word in _NEXT_WORDS):
-                self.links.next.add(self._anchor)
-            self._anchor = None
+                links.next.add(href)
+    return links
