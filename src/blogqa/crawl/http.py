@@ -20,7 +20,7 @@ import httpx
 from protego import Protego
 
 from .. import __version__
-from ..sources.feed import _Watchdog  # one home for "a whole fetch within N seconds"
+from ..sources.feed import Watchdog
 from ..sources.report import LoadReport
 
 USER_AGENT = f"blogqa/{__version__} (+https://github.com/blogqa)"
@@ -250,7 +250,7 @@ class Fetcher:
             slot = self._slots.setdefault(host, threading.BoundedSemaphore(PER_HOST))
         with slot:
             self._wait_turn(host, url)
-            watchdog = _Watchdog(self.deadline)
+            watchdog = Watchdog(self.deadline)
             try:
                 with self._client.stream("GET", url, headers=headers,
                                          extensions={"trace": watchdog.trace}) as response:

@@ -33,7 +33,7 @@ def fetch(url: str, timeout: float = DEFAULT_TIMEOUT, deadline: float = DEFAULT_
 
     `timeout` bounds each connect and read, `deadline` the whole fetch, redirects included: a
     server that sends a byte every few seconds never trips a per-read timeout."""
-    watchdog = _Watchdog(deadline)
+    watchdog = Watchdog(deadline)
     try:
         return _get(url, timeout, watchdog)
     except httpx.HTTPError as err:
@@ -46,7 +46,7 @@ def fetch(url: str, timeout: float = DEFAULT_TIMEOUT, deadline: float = DEFAULT_
         watchdog.cancel()
 
 
-def _get(url: str, timeout: float, watchdog: "_Watchdog") -> bytes:
+def _get(url: str, timeout: float, watchdog: "Watchdog") -> bytes:
     with httpx.Client(timeout=timeout, follow_redirects=True,
                       headers={"User-Agent": "blogqa (feed loader)"}) as client:
         with client.stream("GET", url, extensions={"trace": watchdog.trace}) as response:
@@ -63,7 +63,7 @@ def _get(url: str, timeout: float, watchdog: "_Watchdog") -> bytes:
             return b"".join(chunks)
 
 
-class _Watchdog:
+class Watchdog:
     """Shuts down the fetch's sockets once `seconds` have passed, which ends a blocked read at
     once. The sockets come from httpx's "trace" extension, which reports each new connection."""
 
