@@ -22,14 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-# Question words and fillers that say nothing about the topic (kiwi content tokens).
-GENERIC = frozenset("""
-무엇 뭐 어떻 어떤 어디 언제 누구 왜 어느 얼마 방법 하 되 있 없 같 알 수 것 좀 가장 제일 정말 혹시
-알려주 궁금 문의 질문 설명 이유 경우 사용 이용 관련 대하 대해 위하 글 블로그 포스트 하나 잘
-며칠 몇 얼마나 지금 현재 그리고 그런데 그럼 또한
-what how why when where who which the a an is are do does can i you we our your it of to in for
-on and or about with please tell know post blog
-""".split())
+from ..retrieve.query import GENERIC, topic_tokens
 
 MIN_CONFIDENCE = 0.45
 # risk = bias + absent * [any absent topic word] + agree * [same first post] + dense * (cos - center) / 0.05
@@ -59,10 +52,6 @@ class Evidence:
                                            ("best_lexical", self.best_lexical), ("confidence", self.confidence))}
         out.update(agree=self.agree, absent=list(self.absent))
         return out
-
-
-def topic_tokens(tokens: list[str]) -> list[str]:
-    return [t for t in dict.fromkeys(tokens) if t not in GENERIC and len(t) > 1 or t.isdigit()]
 
 
 def coverage(question_tokens: list[str], post_tokens: set[str]) -> float:

@@ -36,7 +36,7 @@ _REFERS_BACK = re.compile(
     r"|\b(?:it|its|they|them|their|that|those|these|this|then|also|what about|how about)\b",
     re.I,
 )
-# English words a tokenizer keeps that name no topic (the gate's GENERIC has the question words).
+# English words a tokenizer keeps that name no topic (retrieve/query.py's GENERIC has the question words).
 _FILLER = frozenset("did does do was were be been has have had get got take took much many long "
                     "more most any some there then also so".split())
 # A question with fewer topic words of its own is taken as a follow-up. Chosen before the
@@ -81,7 +81,7 @@ def topic_words(text: str, tokenizer) -> list[str]:
     >>> topic_words("스포카 개발팀이 SSH 키를 관리하려고 만든 서비스가 뭐예요?", get_tokenizer("kiwi"))
     ['스포', '개발', 'ssh', '관리', '서비스']
     """
-    from .evidence import GENERIC
+    from ..retrieve.query import GENERIC
 
     tagged = getattr(tokenizer, "tagged_tokens", None)
     pairs = tagged(text) if tagged else [(t, True) for t in tokenizer.tokens(text)]

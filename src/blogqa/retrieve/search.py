@@ -1,9 +1,10 @@
-"""Search: filters -> lexical and dense candidates -> fusion per post -> one hit per post -> time ordering."""
+"""Search: a query plan (query.py) -> lexical and dense candidates -> fusion per post -> one hit
+per post -> time ordering."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import UsageError
 from ..models import Filters, Hit
@@ -11,12 +12,24 @@ from ..text.hangul import has_hangul
 from ..index.embed import clip_tokens
 from ..index.store import Scored
 from .fusion import post_fusion
+from .query import QueryPlan, plan
+
+if TYPE_CHECKING:
+    from .temporal import TemporalIntent
 
 MODES = ("bm25", "dense", "hybrid")
-# Work per question is bounded whatever its length (the server accepts 20,000 characters):
-# the first QUERY_CHARS characters are parsed and tokenised for BM25, and the embedder sees the
-# first QUERY_TOKENS model tokens of those (index/embed.py). Questions are far shorter.
-QUERY_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the abstention gate reads from retrieval: raw best scores before normalisation, which
+    post each retriever ranked first (None when it did not run or found nothing), and the
+    question's topic words that occur nowhere in the index."""
+    best_lexical: float = 0.0
+    best_dense: float = 0.0
+    top_lexical_post: str | None = None
+    top_dense_post: str | None = None
+    absent_terms: list[str] | None = None
 
 
 @dataclass
@@ -24,15 +37,15 @@ class SearchResult:
     query: str
     hits: list[Hit]
     notes: list[str] = field(default_factory=list)
-    intent: object | None = None  # TemporalIntent when the question had one that was used
-    # Evidence for the abstention gate: raw best scores before normalisation, and which post each
-    # retriever ranked first (None when that retriever did not run or found nothing).
-    best_lexical: float = 0.0
-    best_dense: float = 0.0
-    top_lexical_post: str | None = None
-    top_dense_post: str | None = None
-    # Topic words of the query (nouns, foreign words) that occur nowhere in the index.
-    absent_terms: list[str] | None = None
+    intent: TemporalIntent | None = None  # the question's time expressions, when one was used
+    signals: Signals = field(default_factory=Signals)
+
+    # the gate's signals, read where they are used as result.best_dense and so on
+    best_lexical = property(lambda self: self.signals.best_lexical)
+    best_dense = property(lambda self: self.signals.best_dense)
+    top_lexical_post = property(lambda self: self.signals.top_lexical_post)
+    top_dense_post = property(lambda self: self.signals.top_dense_post)
+    absent_terms = property(lambda self: self.signals.absent_terms)
 
     def to_json(self) -> dict:
         out = {"query": self.query, "hits": [h.to_json() for h in self.hits]}
@@ -47,7 +60,7 @@ class SearchResult:
 
 
 class Searcher:
-    """Ranks posts for a query over any Store. The embedder is loaded only when a mode needs it."""
+    """Ranks posts for a query plan over any Store. The embedder is loaded only when a mode needs it."""
 
     # Chosen leave-one-blog-out over the six shared blogs (bench/blogs.py): 0.5 in every fold and on
     # all six (mean h1 +3 questions over 0.6); KorQuAD odd R@1 0.932 at 0.5 vs 0.934 at 0.6.
@@ -67,61 +80,47 @@ class Searcher:
             self._has_dates = bool(self.store.stats().get("first_date"))
         return self._has_dates
 
+    def plan(self, query: str, filters: Filters | None = None, today: dt.date | None = None,
+             temporal: bool = True) -> QueryPlan:
+        """The plan of `query` for this index: time words count only when its posts have dates."""
+        return plan(query, today or dt.date.today(), self.tokenizer, filters, temporal and self.has_dates())
+
     def search(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                today: dt.date | None = None, temporal: bool = True) -> SearchResult:
         if mode not in MODES:
             raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        filters = filters or Filters()
-        asked, query = query, query[:QUERY_CHARS]
-        intent = None
-        if temporal and self.has_dates():
-            from .temporal import parse_temporal
+        return self.rank(self.plan(query, filters, today, temporal), k, mode)
 
-            parsed = parse_temporal(query, today or dt.date.today())
-            intent = None if parsed.is_empty else parsed
-        lexical_query = lexical_text(query, intent)
+    def rank(self, p: QueryPlan, k: int = 5, mode: str = "hybrid") -> SearchResult:
+        """The k best posts for plan `p`: in its date range (else, with a note, over all dates),
+        the ones about its topic in date order when it asks for the newest or oldest."""
+        pool = max(k, 20) if p.order else k  # a wider pool, so the newest relevant post can move up
         notes: list[str] = []
-        want = k
         vectors: dict[str, object] = {}  # a second ranking (the date fallback) reuses the embedding
-        if intent and intent.order:
-            k = max(k, 20)  # a wider pool, so the newest relevant post can move up
-        if intent and (intent.since or intent.until):
-            timed = _merge(filters, intent.to_filters())
-            result = self._rank(query, lexical_query, k, mode, timed, vectors)
-            if not result.hits:
-                notes.append(_no_match_note(query, intent))
-                result = self._rank(query, lexical_query, k, mode, filters, vectors)
-        else:
-            result = self._rank(query, lexical_query, k, mode, filters, vectors)
-        if intent and intent.order:
-            from ..answer.evidence import topic_tokens
-
-            topic = set(topic_tokens(self.tokenizer.tokens(lexical_query)))
-            result.hits = order_by_date(result.hits, newest=intent.order == "newest",
-                                        use_updated=intent.about_updates, title_tokens=self.tokenizer.tokens,
-                                        topic=topic)
-        result.hits = result.hits[:want]
-        result.query = asked
+        result = self._rank(p, p.filters, pool, mode, vectors)
+        if not result.hits and p.fallback is not None:
+            notes.append(_no_match_note(p.query, p.intent))
+            result = self._rank(p, p.fallback, pool, mode, vectors)
+        if p.order:
+            result.hits = order_by_date(result.hits, newest=p.order == "newest", use_updated=p.use_updated,
+                                        title_tokens=self.tokenizer.tokens, topic=set(p.topic_tokens))
+        result.hits = result.hits[:k]
         result.notes = notes
-        result.intent = intent
+        result.intent = p.intent
         return result
 
-    def _rank(self, query: str, lexical_query: str, k: int, mode: str, filters: Filters,
-              vectors: dict[str, object]) -> SearchResult:
+    def _rank(self, p: QueryPlan, filters: Filters, k: int, mode: str, vectors: dict[str, object]) -> SearchResult:
         n = max(self.candidates, k * 4)
         lexical: list[Scored] = []
         dense: list[Scored] = []
-        tagged = _tagged(self.tokenizer, lexical_query)
-        absent = self._absent([t for t, topic in tagged if topic], filters)
+        absent = self._absent(p.nouns, filters)
         if mode in ("bm25", "hybrid"):
-            lexical = self.store.lexical([t for t, _ in tagged], filters, n)
+            lexical = self.store.lexical(p.lexical, filters, n)
         if mode in ("dense", "hybrid"):
-            # with a time expression used, the topic words alone describe what to look for
-            dense_query = lexical_query if lexical_query != query else query
-            if dense_query not in vectors:
+            if p.dense not in vectors:
                 embedder = self._embedder()
-                vectors[dense_query] = embedder.embed_query(clip_tokens(dense_query, embedder.count_tokens))
-            dense = self.store.dense(vectors[dense_query], filters, n)
+                vectors[p.dense] = embedder.embed_query(clip_tokens(p.dense, embedder.count_tokens))
+            dense = self.store.dense(vectors[p.dense], filters, n)
         post_of = {s.chunk_id: s.post_id for s in (*lexical, *dense)}
         if mode == "hybrid":
             posts, chunks = post_fusion({s.chunk_id: s.score for s in lexical}, {s.chunk_id: s.score for s in dense},
@@ -132,10 +131,11 @@ class Searcher:
             for s in (lexical or dense):
                 posts.setdefault(s.post_id, s.score)  # lists are best first
         hits = self._hits(posts, chunks, post_of, k)
-        return SearchResult(query, hits, best_lexical=lexical[0].score if lexical else 0.0,
-                            best_dense=dense[0].score if dense else 0.0,
-                            top_lexical_post=lexical[0].post_id if lexical else None,
-                            top_dense_post=dense[0].post_id if dense else None, absent_terms=absent)
+        signals = Signals(best_lexical=lexical[0].score if lexical else 0.0,
+                          best_dense=dense[0].score if dense else 0.0,
+                          top_lexical_post=lexical[0].post_id if lexical else None,
+                          top_dense_post=dense[0].post_id if dense else None, absent_terms=absent)
+        return SearchResult(p.query, hits, signals=signals)
 
     def _absent(self, terms: list[str], filters: Filters) -> list[str]:
         """The terms no chunk of the index contains (date and tag filters ignored)."""
@@ -169,25 +169,6 @@ class Searcher:
         return hits
 
 
-def _tagged(tokenizer, text: str) -> list[tuple[str, bool]]:
-    tagged = getattr(tokenizer, "tagged_tokens", None)
-    if tagged is not None:
-        return tagged(text)
-    return [(t, not t.isdigit()) for t in tokenizer.tokens(text)]
-
-
-def lexical_text(query: str, intent) -> str:
-    """The words BM25 should match: time expressions that were used are removed, but an update
-    word inside one ("최근에 업데이트된") stays, since updates are what the question is about."""
-    if intent is None:
-        return query
-    from .temporal_patterns import POST_WORDS, UPDATE_WORD
-
-    words = [m.group(0) for e in intent.expressions for m in UPDATE_WORD.finditer(e)] if intent.about_updates else []
-    topic = " ".join(POST_WORDS.sub(" ", intent.cleaned).split())
-    return " ".join([topic or intent.cleaned, *words])
-
-
 def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floor: float = 0.5,
                   title_tokens=None, topic: set[str] | None = None, head: int = 2) -> list[Hit]:
     """Put the hits that are *about* the topic in date order; the rest keep their rank after.
@@ -218,14 +199,6 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     dated = sorted((h for h in relevant if when(h) is not None), key=when, reverse=newest)
     undated = [h for h in relevant if when(h) is None]
     return dated + undated + rest
-
-
-def _merge(base: Filters, extra: Filters) -> Filters:
-    since = max(filter(None, [base.since, extra.since]), default=None)
-    until = min(filter(None, [base.until, extra.until]), default=None)
-    keep = base.keep_undated if (base.since or base.until) else extra.keep_undated
-    return replace(base, since=since, until=until, use_updated=base.use_updated or extra.use_updated,
-                   keep_undated=keep)
 
 
 def _no_match_note(query: str, intent) -> str:
