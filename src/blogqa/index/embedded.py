@@ -142,6 +142,8 @@ class EmbeddedStore:
     def _gen(self) -> str | None:
         return self._live.name if self._live is not None else None
 
+    generation = _gen  # the live generation folder's name (Store.generation)
+
     # ---- reading -------------------------------------------------------------------------
     def refresh(self) -> bool:
         current = self._read_current()

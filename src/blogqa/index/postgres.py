@@ -162,6 +162,10 @@ class PostgresStore:
                               f"run `blogqa migrate --to URI` against the primary") from None
 
     # ---- reading -------------------------------------------------------------------------
+    @property
+    def generation(self) -> int | None:
+        return self._generation
+
     def refresh(self) -> bool:
         generation, meta = self._all("SELECT generation, meta FROM blogqa_state WHERE id = 1")[0]
         if generation == self._generation:

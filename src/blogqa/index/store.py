@@ -90,6 +90,10 @@ class Store(Protocol):
     def refresh(self) -> bool:
         """Pick up changes committed by another process; True if anything changed."""
 
+    @property
+    def generation(self) -> object:
+        """What the live data is: equal values, equal contents (as of the last refresh)."""
+
     def close(self) -> None: ...
 
 
