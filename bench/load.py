@@ -30,15 +30,12 @@ from pathlib import Path
 import httpx
 from common import percentile  # bench/common.py: blogqa.evaluate.metrics.percentile
 
+from blogqa.server.answer_cache import question_key  # what the server's answer cache treats as one question
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 REPEAT_POOL = 200  # distinct questions behind the repeat mix
 ZIPF_S = 1.0
-
-
-def question_key(question: str) -> str:
-    """What makes two questions the same to a cache: case, spacing and end punctuation ignored."""
-    return " ".join(question.casefold().replace("?", " ").replace("？", " ").split()).rstrip(".!。")
 
 
 def distinct(questions) -> list[str]:

@@ -203,6 +203,11 @@ class Index:
         """Pick up what another process wrote to this index since; True when anything changed."""
         return self.store.refresh()
 
+    @property
+    def generation(self) -> object:
+        """What the index holds as of the last refresh: equal values, equal contents (for caches)."""
+        return self.store.generation
+
     def stats(self) -> dict:
         return self.store.stats()
 

@@ -18,6 +18,7 @@ from ..config import Settings
 from ..errors import BlogqaError
 from ..models import Answer, Hit
 from ..events import EventStore, redact
+from .answer_cache import AnswerCache
 from .text import highlight_terms, snippet, snippet_parts
 
 log = logging.getLogger("blogqa.server")
@@ -46,10 +47,12 @@ class Asked:
 
 
 class Service:
-    def __init__(self, index, settings: Settings, events: EventStore):
+    def __init__(self, index, settings: Settings, events: EventStore, cache: AnswerCache | None = None):
         self.index = index
         self.settings = settings
         self.events = events
+        self.cache = cache if cache is not None else AnswerCache()
+        self._cached_generation: object = None
 
     # ---- visibility --------------------------------------------------------------------------
     def is_public_post(self, post_id: str) -> bool:
@@ -73,15 +76,33 @@ class Service:
         answer_id = answer_id or new_answer_id()
         start = time.perf_counter()
         try:
-            if public:
-                answer = self.public_guard(self.index.ask(question, visibility="public", tone="customer"))
-            else:
-                answer = self.index.ask(question, **kwargs)
+            key = self._cache_key(question, public, kwargs)
+            answer = self.cache.get(key, question) if key else None
+            if answer is None:
+                if public:
+                    answer = self.public_guard(self.index.ask(question, visibility="public", tone="customer"))
+                else:
+                    answer = self.index.ask(question, **kwargs)
+                if key:
+                    self.cache.put(key, answer)
         except Exception as err:
             self._log(question, surface, answer_id, start, None, error=err, conversation_id=conversation_id)
             raise
         self._log(question, surface, answer_id, start, answer, conversation_id=conversation_id)
         return Asked(answer, answer_id, (time.perf_counter() - start) * 1000)
+
+    def _cache_key(self, question: str, public: bool, options: dict) -> tuple | None:
+        """The answer cache's key, or None when the answer may differ each time (an LLM writes it).
+        A changed index empties the cache first."""
+        llm = options.get("llm")
+        if llm or (llm is None and self.index.settings.llm.configured):
+            return None
+        self.index.refresh()
+        generation = self.index.generation
+        if generation != self._cached_generation:
+            self.cache.clear()
+            self._cached_generation = generation
+        return AnswerCache.key(question, public, options, options.get("today"))
 
     def ask_events(self, question: str, surface: str, answer_id: str, **kwargs) -> Iterator[dict]:
         """`Index.ask_stream` events, logged once the answer is complete (or failed)."""

@@ -1,0 +1,92 @@
+"""The server's answer cache: a question asked again (any case, spacing or end punctuation) is
+answered from the cache while the index is unchanged, every ask is still logged, a write to the
+index by another process empties it, and LLM answers are never kept."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from blogqa.api import Index
+from blogqa.config import Settings
+from blogqa.events import open_events
+from blogqa.models import Post
+from blogqa.server.answer_cache import AnswerCache, question_key
+from blogqa.server.service import Service
+
+POSTS = [
+    Post(id="pool", title="커넥션 풀 설정", body="SQLAlchemy 큐 풀은 연결이 다 차면 기본값으로 30초를 기다립니다.",
+         date=dt.date(2024, 1, 5)),
+    Post(id="retro", title="회고 방법", body="우리 팀은 스프린트가 끝날 때마다 KPT 방식으로 회고를 합니다.",
+         date=dt.date(2024, 3, 2)),
+]
+
+
+def _service(tmp_path, settings: Settings | None = None):
+    location = str(tmp_path / "idx")
+    idx = Index(location, settings=settings, create=True)
+    idx.add_posts(POSTS, "test://cache", progress=False)
+    svc = Service(idx, idx.settings, open_events(location))
+    calls = []
+    real_ask = idx.ask
+
+    def counted(question, **kwargs):  # the real answerer, counted
+        calls.append(question)
+        return real_ask(question, **kwargs)
+
+    idx.ask = counted
+    return svc, calls, location
+
+
+def test_a_repeated_question_is_answered_once_and_logged_each_time(tmp_path):
+    svc, calls, _ = _service(tmp_path)
+    first = svc.ask("커넥션 풀이 다 차면 몇 초를 기다리나요?", surface="api")
+    again = svc.ask("  커넥션 풀이 다 차면   몇 초를 기다리나요 ", surface="api")
+    assert calls == ["커넥션 풀이 다 차면 몇 초를 기다리나요?"] and len(svc.cache) == 1
+    assert again.answer.text == first.answer.text and "30초" in first.answer.text
+    assert again.answer.question == "  커넥션 풀이 다 차면   몇 초를 기다리나요 "  # as this asker wrote it
+    assert again.answer_id != first.answer_id
+    assert len(svc.events.questions()) == 2
+    public = svc.ask("커넥션 풀이 다 차면 몇 초를 기다리나요?", surface="public", public=True)
+    assert len(calls) == 2 and public.answer.sources  # the public surface is its own entry
+
+
+def test_other_options_or_another_day_are_other_entries(tmp_path):
+    svc, calls, _ = _service(tmp_path)
+    svc.ask("회고는 어떻게 하나요?", surface="api", k=3)
+    svc.ask("회고는 어떻게 하나요?", surface="api", k=5)
+    svc.ask("회고는 어떻게 하나요?", surface="api", k=5, today=dt.date(2025, 1, 1))
+    svc.ask("회고는 어떻게 하나요?", surface="api", k=5, today=dt.date(2025, 1, 1))
+    assert len(calls) == 3
+
+
+def test_a_write_by_another_process_empties_the_cache(tmp_path):
+    svc, calls, location = _service(tmp_path)
+    before = svc.ask("회고는 어떻게 하나요?", surface="api")
+    writer = Index(location)  # as `blogqa ingest` in another process would
+    changed = replace(POSTS[1], body="이제 우리 팀은 매달 4L 방식으로 회고를 합니다.")
+    writer.add_posts([POSTS[0], changed], "test://cache", progress=False)
+    after = svc.ask("회고는 어떻게 하나요?", surface="api")
+    assert len(calls) == 2 and "4L" in after.answer.text and "4L" not in before.answer.text
+
+
+def test_llm_answers_are_never_kept(tmp_path):
+    settings = Settings(llm=replace(Settings().llm, base_url="http://127.0.0.1:9/v1", model="m"))
+    svc, _, _ = _service(tmp_path, settings)
+    assert svc._cache_key("회고는?", False, {}) is None  # an LLM is configured: answers may differ
+    assert svc._cache_key("회고는?", False, {"llm": False}) is not None  # extractive, asked for
+    assert svc._cache_key("회고는?", False, {"llm": True}) is None
+
+
+def test_the_cache_keeps_the_most_recent_answers():
+    cache = AnswerCache(size=2)
+    for q in ["a", "b", "c"]:
+        cache.put(AnswerCache.key(q, False, {}), _answer(q))
+    assert len(cache) == 2 and cache.get(AnswerCache.key("a", False, {}), "a") is None
+    assert cache.get(AnswerCache.key("C", False, {}), "C").text == "answer to c"
+    assert question_key("  Hello  World?! ") == question_key("hello world") == "hello world"
+
+
+def _answer(q: str):
+    from blogqa.models import Answer
+
+    return Answer(q, f"answer to {q}", False)
