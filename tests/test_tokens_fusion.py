@@ -75,3 +75,19 @@ def test_weighted_fusion_extremes():
 
 def test_rrf_constant():
     assert rrf(["x"], k=60) == {"x": 1 / 61}
+
+
+def test_kiwi_keeps_recent_analyses_and_they_equal_a_fresh_analysis():
+    from blogqa.text.tokens import KiwiTokenizer, get_tokenizer
+
+    tok = get_tokenizer("kiwi")
+    texts = ["SQLAlchemy 큐 풀에서 연결이 다 찼을 때 기본으로 몇 초를 기다리나요?", "기본값으로는 30초를 기다립니다.",
+             "배포 자동화는 Jenkins로 하나요?"]
+    first = tok.tokens_batch(texts)
+    assert all(tok._prepare(t) in tok._recent for t in texts)
+    assert tok.tokens_batch(texts) == first == [tok.tokens(t) for t in texts]
+    assert [[form for form, _ in tok._keep_tagged(tok._kiwi.tokenize(tok._prepare(t)))] for t in texts] == first
+    long = "배포 " * KiwiTokenizer.MEMO_CHARS  # an ingest's chunk: analysed, not kept
+    assert tok.tokens(long)[:2] == ["배포", "배포"] and tok._prepare(long) not in tok._recent
+    first[0].append("changed")  # callers get their own lists; the memo is not theirs to change
+    assert "changed" not in tok.tokens(texts[0])

@@ -11,6 +11,7 @@ import copy
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from typing import Protocol
 
 from .loanwords import LOANWORDS
@@ -66,6 +67,10 @@ class KiwiTokenizer:
         self._tags = tags
         self._lock = threading.Lock()
         self._prepare = prepare
+        # Kiwi's analyses of recent texts: an answer tokenises its question several times and the
+        # sentences of the posts it quotes, which popular questions share (shared by `as_built`
+        # copies: the key is the prepared text, the analysis is Kiwi's alone)
+        self._recent: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
 
     def as_built(self, name: str) -> "KiwiTokenizer | None":
         """This tokenizer as version `name` tokenized, so an index it built keeps working (and
@@ -80,9 +85,6 @@ class KiwiTokenizer:
         older._prepare = lambda text: unicodedata.normalize("NFC", text)  # v2: no full-stop split
         return older
 
-    def _keep(self, tokens) -> list[str]:
-        return [form for form, _ in self._keep_tagged(tokens)]
-
     def _keep_tagged(self, tokens) -> list[tuple[str, str]]:
         out = []
         for t in tokens:
@@ -92,10 +94,31 @@ class KiwiTokenizer:
                 out.append((form, tag))
         return out
 
-    def tokens(self, text: str) -> list[str]:
-        text = self._prepare(text)
+    MEMO_SIZE = 8192  # texts whose analysis is kept (a sentence's takes about 1 KB)
+    MEMO_CHARS = 600  # longer texts (an ingest's chunks) are analysed but not kept
+
+    def _analysed(self, texts: list[str]) -> list[list[tuple[str, str]]]:
+        """(form, tag) of the kept morphemes of each text, from the memo where Kiwi saw it lately."""
+        prepared = [self._prepare(t) for t in texts]
         with self._lock:  # Kiwi objects are not documented as thread-safe
-            return self._keep(self._kiwi.tokenize(text))
+            out = [self._recent.get(t) for t in prepared]
+            missing = [i for i, found in enumerate(out) if found is None]
+            if missing:
+                fresh = self._kiwi.tokenize([prepared[i] for i in missing]) if len(missing) > 1 \
+                    else [self._kiwi.tokenize(prepared[missing[0]])]
+                for i, morphemes in zip(missing, fresh):
+                    out[i] = self._keep_tagged(morphemes)
+                    if len(prepared[i]) <= self.MEMO_CHARS:
+                        self._recent[prepared[i]] = out[i]
+                while len(self._recent) > self.MEMO_SIZE:
+                    self._recent.popitem(last=False)
+            for t in prepared:
+                if t in self._recent:
+                    self._recent.move_to_end(t)
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        return [form for form, _ in self._analysed([text])[0]]
 
     def tagged_tokens(self, text: str) -> list[tuple[str, bool]]:
         """The same tokens as `tokens`, each with whether it is a topic word.
@@ -103,14 +126,10 @@ class KiwiTokenizer:
         >>> KiwiTokenizer().tagged_tokens("Karpenter를 쓰나요?")
         [('karpenter', True), ('쓰', False)]
         """
-        text = self._prepare(text)
-        with self._lock:
-            return [(form, tag in TOPIC_TAGS) for form, tag in self._keep_tagged(self._kiwi.tokenize(text))]
+        return [(form, tag in TOPIC_TAGS) for form, tag in self._analysed([text])[0]]
 
     def tokens_batch(self, texts: list[str]) -> list[list[str]]:
-        texts = [self._prepare(t) for t in texts]
-        with self._lock:
-            return [self._keep(r) for r in self._kiwi.tokenize(texts)]
+        return [[form for form, _ in kept] for kept in self._analysed(list(texts))]
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
