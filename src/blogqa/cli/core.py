@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from .common import add_filter_args, add_index_args, open_index, print_json, print_report, warn
+from .common import (add_filter_args, add_index_args, one_thread_query_embedding, open_index, print_json,
+                     print_report, warn)
 
 MODES = ["bm25", "dense", "hybrid"]
 
@@ -86,6 +87,7 @@ def _filters(args) -> dict:
 def cmd_search(args) -> int:
     if bool(args.query) == bool(args.queries):
         raise UsageError("give either a QUERY or --queries FILE")
+    one_thread_query_embedding()
     idx = open_index(args)
     if args.queries:
         path = Path(args.queries)
@@ -113,6 +115,8 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args) -> int:
     idx = apply_llm_args(open_index(args), args)
+    if not idx.settings.llm.gguf:
+        one_thread_query_embedding()  # before the first query loads the embedder
     kwargs = dict(k=args.k, mode=args.mode, visibility="public" if args.public else None, llm=llm_choice(args),
                   tone=args.tone, **_filters(args))
     if args.stream:
