@@ -7,9 +7,11 @@ run in a fresh process, with a baseline from the same run.
 
 Commands: `blogqa --version`, `blogqa search Q --index IDX`, `blogqa ask Q --index IDX` (extractive),
 all as `python -m blogqa`. Baselines, measured in the same run: `python -c "import blogqa"` (the
-interpreter and the package, the floor any command pays), and with `--against REF` every command
-again from a `git worktree` of REF (its src/ first on PYTHONPATH, same interpreter and index).
-Peak RSS is the child's own (`os.wait4` rusage), so runs do not mix.
+interpreter and the package, the floor any command pays), the Kiwi tokenizer started and used
+once (`KiwiTokenizer().tokens(Q)`, the floor `search` and `ask` pay for a Kiwi index), and with
+`--against REF` every command again from a `git worktree` of REF (its src/ first on PYTHONPATH,
+same interpreter and index; the two alternate run by run). Peak RSS is the child's own (`os.wait4` rusage), so runs do not mix.
+The load average before and after is printed: on a 2-core machine another job moves every time.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from common import REPO, median, table  # noqa: F401  (common puts src/ on sys.path)
 
 QUESTION = "배포 자동화는 어떻게 하나요?"
+KIWI_FLOOR = "import sys; from blogqa.text.tokens import KiwiTokenizer; KiwiTokenizer().tokens(sys.argv[1])"
 
 
 def run_once(argv: list[str], env: dict) -> tuple[float, float]:
@@ -42,9 +45,18 @@ def run_once(argv: list[str], env: dict) -> tuple[float, float]:
 
 
 def measure(argv: list[str], env: dict, runs: int) -> dict:
-    samples = [run_once(argv, env) for _ in range(runs)]
-    return {"wall_s": round(median([s[0] for s in samples]), 3),
-            "peak_rss_mb": round(max(s[1] for s in samples), 1), "runs": runs}
+    return summary([run_once(argv, env) for _ in range(runs)])
+
+
+def measure_pair(first: tuple[list[str], dict], second: tuple[list[str], dict], runs: int) -> tuple[dict, dict]:
+    """Two (argv, env) commands run in turn, so a load that comes and goes meets both alike."""
+    pairs = [(run_once(*first), run_once(*second)) for _ in range(runs)]
+    return summary([a for a, _ in pairs]), summary([b for _, b in pairs])
+
+
+def summary(samples: list[tuple[float, float]]) -> dict:
+    return {"wall_s": round(median([s[0] for s in samples]), 3), "worst_wall_s": round(max(s[0] for s in samples), 3),
+            "peak_rss_mb": round(max(s[1] for s in samples), 1), "runs": len(samples)}
 
 
 def commands(index: str, question: str) -> dict[str, list[str]]:
@@ -86,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
     env = {**os.environ, "BLOGQA_LLM_BASE_URL": "", "BLOGQA_LLM_GGUF": ""}  # ask stays extractive
     rows = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="blogqa-cli-start-") as tmp:
         index = args.index or build_sample_index(Path(tmp))
         cmds = commands(index, args.question)
@@ -97,22 +110,28 @@ def main(argv: list[str] | None = None) -> int:
                 base_env = {**env, "PYTHONPATH": os.pathsep.join(paths)}
             rows.append({"command": 'python -c "import blogqa"', "at": "this tree",
                          **measure([sys.executable, "-c", "import blogqa"], env, args.runs)})
+            rows.append({"command": "KiwiTokenizer().tokens(Q)", "at": "this tree",
+                         **measure([sys.executable, "-c", KIWI_FLOOR, args.question], env, args.runs)})
             for name, cmd in cmds.items():
-                if base is not None:
-                    rows.append({"command": name, "at": args.against, **measure(cmd, base_env, args.runs)})
-                rows.append({"command": name, "at": "this tree", **measure(cmd, env, args.runs)})
+                if base is None:
+                    rows.append({"command": name, "at": "this tree", **measure(cmd, env, args.runs)})
+                    continue
+                before, now = measure_pair((cmd, base_env), (cmd, env), args.runs)
+                rows += [{"command": name, "at": args.against, **before}, {"command": name, "at": "this tree", **now}]
         finally:
             if base is not None:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)],
                                capture_output=True)
     result = {"index": args.index or "examples/sample-blog (temp)", "cpus": os.cpu_count(), "runs": args.runs,
-              "results": rows}
+              "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)], "results": rows}
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        print(f"index: {result['index']}  cpus={os.cpu_count()}  median of {args.runs} fresh processes")
-        print(table(["command", "at", "wall s", "peak RSS MB"],
-                    [[r["command"], r["at"], r["wall_s"], r["peak_rss_mb"]] for r in rows]))
+        before, after = result["load_average"]
+        print(f"index: {result['index']}  cpus={os.cpu_count()}  median of {args.runs} fresh processes  "
+              f"load average {before} before, {after} after")
+        print(table(["command", "at", "wall s", "worst wall s", "peak RSS MB"],
+                    [[r["command"], r["at"], r["wall_s"], r["worst_wall_s"], r["peak_rss_mb"]] for r in rows]))
     return 0
 
 
