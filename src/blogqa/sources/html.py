@@ -8,40 +8,26 @@ footer). Metadata comes from front matter when the file has some, else from the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..crawl.extract import ExtractedPage, extract_page
 from ..models import Post
 from . import fields
-from .markdown import post_date, read_post_file, updated_date, url_of, visibility
+from .markdown import load_post_file
 from .report import LoadReport
 from .site_config import Site
 
 
 def load_html_file(path: Path, source_path: str, report: LoadReport, site: Site | None = None) -> Post | None:
     """Read one HTML page; None when it is skipped (the report says why). `site`: as for Markdown."""
-    where = str(path)
-    read = read_post_file(path, report)
-    if read is None:
-        return None
-    front, markup = read
+    return load_post_file(path, source_path, report, site, page_content)
+
+
+def page_content(front: dict[str, Any], markup: str) -> tuple[dict[str, Any], str, str]:
+    """The page's fields (front matter wins over the page's own), title and main-content body."""
     page = extract_page(markup)
     meta = {**page_meta(page), **{k: v for k, v in front.items() if v not in (None, "")}}
-    title = fields.clean_title(meta.get("title"))
-    if not title:
-        report.skip(where, "missing title")
-        return None
-    return Post(
-        id=source_path,
-        title=title,
-        body=page.body,
-        date=post_date(meta, path, where, report),
-        updated=updated_date(meta, where, report),
-        url=url_of(meta, path, site),
-        source_path=source_path,
-        tags=fields.merge_tags(meta.get("tags"), meta.get("categories"), meta.get("category")),
-        author=fields.author_of(meta),
-        visibility=visibility(meta, where, report),
-    )
+    return meta, fields.clean_title(meta.get("title")), page.body
 
 
 def page_meta(page: ExtractedPage) -> dict:

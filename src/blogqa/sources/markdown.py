@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..models import Post
 from ..text.normalize import markdown_to_text
@@ -39,18 +39,20 @@ def read_post_file(path: Path, report: LoadReport) -> tuple[dict[str, Any], str]
     return meta, content
 
 
-def load_markdown_file(path: Path, source_path: str, report: LoadReport, site: Site | None = None) -> Post | None:
-    """Read one Markdown post; None when it is skipped (the report says why, drafts aside).
-    `site` (the Jekyll/Hugo site the file belongs to) gives the post its live URL."""
+# What a loader makes of one file's front matter and content: the post's fields (front matter
+# and whatever the content adds), its title ('' when none) and its clean body.
+ReadContent = Callable[[dict[str, Any], str], tuple[Mapping[str, Any], str, str]]
+
+
+def load_post_file(path: Path, source_path: str, report: LoadReport, site: Site | None,
+                   read_content: ReadContent) -> Post | None:
+    """One post file (Markdown or HTML) -> `Post`; None when it is skipped (the report says why,
+    drafts aside). `read_content` is the format's part; a bad date or visibility becomes a warning."""
     where = str(path)
     read = read_post_file(path, report)
     if read is None:
         return None
-    meta, markdown = read
-    body = markdown_to_text(markdown)
-    title = fields.clean_title(meta.get("title"))
-    if not title:
-        title, body = title_from_heading(body)
+    meta, title, body = read_content(*read)
     if not title:
         report.skip(where, "missing title")
         return None
@@ -66,6 +68,21 @@ def load_markdown_file(path: Path, source_path: str, report: LoadReport, site: S
         author=fields.author_of(meta),
         visibility=visibility(meta, where, report),
     )
+
+
+def load_markdown_file(path: Path, source_path: str, report: LoadReport, site: Site | None = None) -> Post | None:
+    """Read one Markdown post; None when it is skipped (the report says why, drafts aside).
+    `site` (the Jekyll/Hugo site the file belongs to) gives the post its live URL."""
+    return load_post_file(path, source_path, report, site, markdown_content)
+
+
+def markdown_content(meta: dict[str, Any], markdown: str) -> tuple[Mapping[str, Any], str, str]:
+    """Front matter, title (front matter, else the first `# ` heading) and clean body of a post."""
+    body = markdown_to_text(markdown)
+    title = fields.clean_title(meta.get("title"))
+    if not title:
+        title, body = title_from_heading(body)
+    return meta, title, body
 
 
 def title_from_heading(body: str) -> tuple[str, str]:
