@@ -105,13 +105,25 @@ def scale_child(size: int, source: str, out: str) -> None:
     queries = json.loads(Path(out + ".queries").read_text(encoding="utf-8"))
     rss_before = peak_rss_mb()
     idx.embedder.embed_query("warm up")
+    recall = dense_recall_at_10(idx, queries)
     modes = {}
     for mode in MODES:
         lat = latencies(lambda q: idx.search(q, k=5, mode=mode), queries)
         modes[mode] = [median(lat), percentile(lat, 95)]
-    json.dump({"size": size, "modes": modes, "build_s": build,
+    json.dump({"size": size, "modes": modes, "build_s": build, "recall_at_10": recall,
                "rss_mb": peak_rss_mb(), "rss_before_queries_mb": rss_before}, open(out, "w"))
     shutil.rmtree(location, ignore_errors=True)
+
+
+def dense_recall_at_10(idx, queries: list[str]) -> float:
+    """Share of the exact float32 top 10 that the store's dense path (float16 scan or HNSW, then
+    float32 rescoring) returns, over the queries."""
+    vectors = idx.store._live.vectors
+    hits = 0
+    for q in queries:
+        v = idx.embedder.embed_query(q)
+        hits += len(set(vectors.search(v, None, 10)[0]) & set(vectors.exact_search(v, None, 10)[0]))
+    return hits / (10 * len(queries))
 
 
 def main() -> None:
@@ -121,6 +133,8 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="*", type=int, default=[10_000, 100_000])
     ap.add_argument("--numpy-first", action="store_true",
                     help="load NumPy before blogqa (BLAS keeps its thread pool), to see what that costs")
+    ap.add_argument("--json", action="store_true",
+                    help="also print one JSON object a line per size: chunks, hybrid p50_ms/p95_ms, rss_mb, recall_at_10")
     ap.add_argument("--scale-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_child:
@@ -133,19 +147,25 @@ def main() -> None:
     print(f"corpus: hyperconnect, {stats['posts']} posts, {stats['chunks']} chunks; {len(queries)} queries; "
           f"latency in ms, model load excluded\n")
     print(table(["method", "p50 ms", "p95 ms", "p50 / rank_bm25"], mode_rows(idx, queries)))
-    rows = []
+    rows, results = [], []
     for size in [stats["chunks"], *args.sizes] if args.sizes else []:
         out = WORK / f"scale-{size}.json"
         Path(str(out) + ".queries").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
         subprocess.run([sys.executable, __file__, "--scale-child", str(size), idx.location, str(out)], check=True)
         r = json.load(open(out))
+        results.append(r)
         rows.append([size, *(v for mode in MODES for v in r["modes"][mode]), r["build_s"],
-                     r["rss_before_queries_mb"], r["rss_mb"]])
+                     r["rss_before_queries_mb"], r["rss_mb"], r["recall_at_10"]])
     if rows:
         print("\nquery cost as the corpus grows (each size in its own process; the first row is the real "
               "corpus rebuilt the same way)\n")
         print(table(["chunks", *(f"{m} {p}" for m in MODES for p in ("p50 ms", "p95 ms")), "build s",
-                     "RSS after open MB", "peak RSS MB"], rows))
+                     "RSS after open MB", "peak RSS MB", "dense recall@10"], rows))
+    if args.json:
+        for r in results:
+            print(json.dumps({"chunks": r["size"], "p50_ms": r["modes"]["hybrid"][0], "p95_ms": r["modes"]["hybrid"][1],
+                              "rss_mb": r["rss_mb"], "recall_at_10": r["recall_at_10"],
+                              "modes": r["modes"], "build_s": r["build_s"]}))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Layout of an index folder:
     CURRENT            name of the live generation (replaced atomically with os.replace)
-    gen-000007/        index.sqlite, vectors.npy, bm25/ (bm25s files), meta.json
+    gen-000007/        index.sqlite, vectors*.npy (vectors.py), bm25/ (bm25s files), meta.json
     events.sqlite      questions, feedback, hand-overs (never touched by ingest)
     .lock              held by the one ingest allowed at a time
 
@@ -37,6 +37,7 @@ from .source_record import SourceRecord
 from .sqlite_schema import (INSERT_POST, INSERT_SOURCE, migrate, post_columns, post_to_row, read_sources,
                             row_to_post, source_to_row)
 from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
+from .vectors import ANN_FILE, COMPACT_FILE, EXACT_FILE, DenseVectors, write_vectors
 
 BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B}
 LEGACY_BM25_PARAMS = {"k1": 1.5, "b": 0.75}  # what indexes written before meta.json recorded them used
@@ -61,8 +62,8 @@ class _Live:
             if meta.get("blogqa", {}).get("format") != FORMAT_VERSION:
                 raise IndexError_(f"{path}: index format {meta.get('blogqa')} is not {FORMAT_VERSION}; re-ingest")
             self.meta = IndexMeta(**meta["index"])
-            self.vectors = np.load(gen_dir / "vectors.npy")
-            self.bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), mmap=False) if self.vectors.shape[0] else None
+            self.vectors = DenseVectors(gen_dir)  # memory-mapped, like BM25: pages are shared and read on demand
+            self.bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), mmap=True) if len(self.vectors) else None
             db = sqlite3.connect(f"file:{gen_dir / 'index.sqlite'}?mode=ro", uri=True, check_same_thread=False)
             self._load_arrays(db)
             db.close()
@@ -180,9 +181,8 @@ class EmbeddedStore:
 
     def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]:
         live = self._live
-        if not live.vectors.shape[0]:
-            return []
-        return live.top(live.vectors @ vector, live.mask(filters), limit, positive_only=False)
+        rows, scores = live.vectors.search(vector, live.mask(filters), limit)
+        return [Scored(int(live.chunk_ids[i]), live.chunk_post[i], float(s)) for i, s in zip(rows, scores)]
 
     def records(self, chunk_ids: list[int]) -> list[ChunkRecord]:
         if not chunk_ids:
@@ -214,7 +214,7 @@ class EmbeddedStore:
     def chunk_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(chunk ids, vectors) of the live generation, for migrating to another store."""
         live = self._live
-        return live.chunk_ids, live.vectors
+        return live.chunk_ids, np.asarray(live.vectors.exact)
 
     def iter_post_chunks(self) -> Iterator[tuple[str, str, str, list[tuple]]]:
         """Read-only export for copying the index to another store, one post at a time in id order:
@@ -352,7 +352,9 @@ def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta,
     vectors from `same_chunks_as`, a generation with exactly these chunks (only source records changed)."""
     db.commit()
     if same_chunks_as is not None:
-        shutil.copyfile(same_chunks_as / "vectors.npy", gen_dir / "vectors.npy")
+        for name in (EXACT_FILE, COMPACT_FILE, ANN_FILE):  # an old generation may lack the last two
+            if (same_chunks_as / name).is_file():
+                shutil.copyfile(same_chunks_as / name, gen_dir / name)
         if (same_chunks_as / "bm25").is_dir():
             shutil.copytree(same_chunks_as / "bm25", gen_dir / "bm25")
         chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
@@ -361,7 +363,7 @@ def _finish_generation(db: sqlite3.Connection, gen_dir: Path, meta: IndexMeta,
         tokens = [json.loads(r[0]) for r in rows]
         vectors = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), meta.dim)
                    if rows else np.zeros((0, meta.dim), np.float32))
-        np.save(gen_dir / "vectors.npy", vectors)
+        write_vectors(gen_dir, vectors)
         if rows:
             bm25 = bm25s.BM25(**BM25_PARAMS)
             bm25.index(tokens, show_progress=False)
