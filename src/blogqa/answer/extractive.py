@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from ..models import Answer, Hit, Related, Source
-from .evidence import MIN_CONFIDENCE, judge, topic_tokens
+from .evidence import MIN_CONFIDENCE, topic_tokens
+from .gate import evidence_gate
 from .passage import HOWTO, Passage, answer_shape, hit_passages
 from ..text.hangul import has_hangul, is_korean
 
@@ -39,24 +40,20 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
     hits: list[Hit] = result.hits
     if not hits:
         return Answer(question, abstain_text(question), True, notes=list(result.notes), hits=hits)
-    q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
-    top = hits[0]
-    top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
-    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result,
-                     korean=is_korean(question))
-    ordered = result.intent is not None and getattr(result.intent, "order", None)
-    if evidence.confidence < min_confidence and not ordered:
+    gate = evidence_gate(question, result, tokenizer)
+    evidence = gate.evidence
+    if not gate.passes(min_confidence):
         return Answer(question, abstain_text(question), True, confidence=evidence.confidence,
                       notes=list(result.notes), hits=hits, evidence=evidence)
 
-    topic = set(topic_tokens(q_tokens))
+    topic = set(topic_tokens(gate.question_tokens))
     passages = hit_passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
                          shape=answer_shape(question))
     quoted: list[tuple[Hit, Passage]] = []
     first = passages[0]
     if first is not None:
         quoted.append((hits[0], first))
-    timed = bool(ordered) or result.intent is not None or bool(WHEN.search(question))
+    timed = gate.ordered or result.intent is not None or bool(WHEN.search(question))
     if first is not None and not timed:
         for hit, passage in zip(hits[1:max_posts], passages[1:]):
             if passage and passage.words >= 2 and passage.coverage >= SECOND_COVERAGE \

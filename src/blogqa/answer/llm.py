@@ -17,7 +17,6 @@ The chat calls themselves, with their retries and error messages, are in backend
 """
 from __future__ import annotations
 
-import inspect
 import re
 from typing import Iterator
 
@@ -26,15 +25,12 @@ from ..errors import LLMError
 from ..models import Answer
 from .backend import get_backend, use_llm
 from .citations import check_citations, cited_sources
-from .evidence import Evidence, judge
 from .extractive import abstain_text, extractive_answer
+from .gate import evidence_gate
 from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
-from ..text.hangul import is_korean
 from ..text.llm_text import strip_think
 
 NO_LLM_NOTE = "no LLM configured; extractive answer"
-
-MIN_CONFIDENCE = inspect.signature(extractive_answer).parameters["min_confidence"].default
 
 _IDK = re.compile(
     r"(i\s+(do\s*n[o']?t|cannot|can't|am\s+unable\s+to)\s+(know|find|answer|tell)|\bno\s+information\b"
@@ -45,20 +41,6 @@ _IDK = re.compile(
 
 
 # ---- answering ---------------------------------------------------------------------------
-
-def evidence_gate(question: str, result, tokenizer) -> tuple[bool, Evidence | None]:
-    """The extractive answerer's gate: enough retrieval evidence to ask a model at all?"""
-    hits = result.hits
-    if not hits:
-        return False, None
-    q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
-    top = hits[0]
-    top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
-    evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result,
-                     korean=is_korean(question))
-    ordered = result.intent is not None and getattr(result.intent, "order", None)
-    return bool(evidence.confidence >= MIN_CONFIDENCE or ordered), evidence
-
 
 def llm_answer(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
                backend=None, today=None) -> Answer:
@@ -81,9 +63,9 @@ def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, bac
     if tone not in TONES:
         raise LLMError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
     notes = list(result.notes)
-    ok, evidence = evidence_gate(question, result, tokenizer)
-    confidence = evidence.confidence if evidence else 0.0
-    if not ok:
+    gate = evidence_gate(question, result, tokenizer)  # the offline answerer's gate, at its default
+    confidence = gate.evidence.confidence if gate else 0.0
+    if not (gate and gate.passes()):
         text = abstain_text(question)
         yield {"type": "token", "text": text}
         yield {"type": "answer", "answer": Answer(question, text, True, confidence=confidence, notes=notes,
