@@ -71,10 +71,9 @@ def mode_rows(idx, queries):
 
 
 def scale_child(size: int, source: str, out: str) -> None:
-    """Build a `size`-chunk embedded index from the real one and time hybrid queries on it."""
+    """Build a `size`-chunk embedded index from the real one; `scale_measure` times queries on it."""
     import sqlite3
 
-    from blogqa.api import Index
     from blogqa.index.embedded import EmbeddedStore
     from blogqa.models import Chunk, Post
 
@@ -101,7 +100,18 @@ def scale_child(size: int, source: str, out: str) -> None:
                 vecs.append(v / np.linalg.norm(v))
             w.upsert(post, "synthetic", chunks, tokens, np.stack(vecs))
     build = time.perf_counter() - build_start
-    idx = Index(str(location))
+    Path(out + ".build").write_text(json.dumps(build), encoding="utf-8")
+    # measured in a fresh process, so its RSS is what serving takes, not the build's peak
+    subprocess.run([sys.executable, __file__, "--scale-measure", str(size), str(location), out], check=True)
+    shutil.rmtree(location, ignore_errors=True)
+
+
+def scale_measure(size: int, location: str, out: str) -> None:
+    """Time the modes and dense recall on the index `scale_child` built at `location`."""
+    from blogqa.api import Index
+
+    build = json.loads(Path(out + ".build").read_text(encoding="utf-8"))
+    idx = Index(location)
     queries = json.loads(Path(out + ".queries").read_text(encoding="utf-8"))
     rss_before = peak_rss_mb()
     idx.embedder.embed_query("warm up")
@@ -112,7 +122,6 @@ def scale_child(size: int, source: str, out: str) -> None:
         modes[mode] = [median(lat), percentile(lat, 95)]
     json.dump({"size": size, "modes": modes, "build_s": build, "recall_at_10": recall,
                "rss_mb": peak_rss_mb(), "rss_before_queries_mb": rss_before}, open(out, "w"))
-    shutil.rmtree(location, ignore_errors=True)
 
 
 def dense_recall_at_10(idx, queries: list[str]) -> float:
@@ -136,10 +145,14 @@ def main() -> None:
     ap.add_argument("--json", action="store_true",
                     help="also print one JSON object a line per size: chunks, hybrid p50_ms/p95_ms, rss_mb, recall_at_10")
     ap.add_argument("--scale-child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--scale-measure", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_child:
         size, source, out = args.scale_child
         return scale_child(int(size), source, out)
+    if args.scale_measure:
+        size, location, out = args.scale_measure
+        return scale_measure(int(size), location, out)
     WORK.mkdir(parents=True, exist_ok=True)
     idx = blog_index("hyperconnect", args.work)
     queries = queries_for(idx)
