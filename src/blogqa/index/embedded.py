@@ -37,7 +37,7 @@ from .source_record import SourceRecord
 from .sqlite_schema import (INSERT_POST, INSERT_SOURCE, migrate, post_columns, post_to_row, read_sources,
                             row_to_post, source_to_row)
 from .store import BM25_B, BM25_K1, FORMAT_VERSION, ChunkRecord, IndexMeta, Scored
-from .vectors import ANN_FILE, COMPACT_FILE, EXACT_FILE, DenseVectors, write_vectors
+from .vectors import ANN_FILE, COMPACT_FILE, EXACT_FILE, DenseVectors, best_rows, write_vectors
 
 BM25_PARAMS = {"k1": BM25_K1, "b": BM25_B}
 LEGACY_BM25_PARAMS = {"k1": 1.5, "b": 0.75}  # what indexes written before meta.json recorded them used
@@ -116,17 +116,10 @@ class _Live:
         return mask
 
     def top(self, scores: np.ndarray, mask: np.ndarray | None, limit: int, positive_only: bool) -> list[Scored]:
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
         if positive_only:
             scores = np.where(scores > 0, scores, -np.inf)
-        limit = min(limit, scores.shape[0])
-        if limit <= 0:
-            return []
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [Scored(int(self.chunk_ids[i]), self.chunk_post[i], float(scores[i]))
-                for i in top if np.isfinite(scores[i])]
+        rows, best = best_rows(scores, mask, min(limit, scores.shape[0]))
+        return [Scored(int(self.chunk_ids[i]), self.chunk_post[i], float(s)) for i, s in zip(rows, best)]
 
 
 class EmbeddedStore:

@@ -71,18 +71,18 @@ class DenseVectors:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         query = np.asarray(query, dtype=np.float32)
         if self.compact is None:  # a generation written before the float16 file
-            return _best(np.asarray(self.exact @ query), mask, limit)
+            return best_rows(np.asarray(self.exact @ query), mask, limit)
         pool = min(rescore_pool(limit), len(self))
         candidates = self._graph_candidates(query, mask, limit, pool)
         if candidates is None:
-            candidates, _ = _best(np.asarray(numkong.dot(self.compact, query.astype(np.float16))), mask, pool)
+            candidates, _ = best_rows(np.asarray(numkong.dot(self.compact, query.astype(np.float16))), mask, pool)
         rows, scores = self.rescore(query, candidates)
         order = np.argsort(-scores, kind="stable")[:limit]
         return rows[order], scores[order]
 
     def exact_search(self, query: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """Every row scored in float32: the reference the compact and approximate paths are measured against."""
-        return _best(np.asarray(self.exact @ np.asarray(query, np.float32)), mask, min(limit, len(self)))
+        return best_rows(np.asarray(self.exact @ np.asarray(query, np.float32)), mask, min(limit, len(self)))
 
     def rescore(self, query: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = np.sort(rows)  # ascending rows read the float32 file's pages in order
@@ -99,7 +99,8 @@ class DenseVectors:
         return rows if rows.shape[0] >= limit else None
 
 
-def _best(scores: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
+def best_rows(scores: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `limit` best rows of `scores` that `mask` allows and that score finitely, with their scores."""
     if mask is not None:
         scores = np.where(mask, scores, -np.inf)
     if limit <= 0:
