@@ -10,6 +10,7 @@ from blogqa.answer import backend
 from blogqa.answer.rewrite import REWRITE_SYSTEM, Conversation
 from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings
+from blogqa.answer.events import Final, Rewrite, Token
 from openai_stub import Reply, tiny_blog_index
 
 FIRST = "블로그QA 프로에는 어떤 기능이 있나요?"
@@ -75,8 +76,8 @@ def test_streamed_chat_reports_the_rewrite_then_tokens(tiny, stub):
     chat = Conversation(tiny)
     list(chat.ask_stream(FIRST))
     events = list(chat.ask_stream(FOLLOW))
-    assert events[0] == {"type": "rewrite", "question": STANDALONE}
-    assert [e["type"] for e in events[1:]][-1] == "answer" and any(e["type"] == "token" for e in events)
+    assert events[0] == Rewrite(STANDALONE)
+    assert isinstance(events[-1], Final) and any(isinstance(e, Token) for e in events)
     assert stub.chat_requests[-1]["json"]["stream"] is True
 
 

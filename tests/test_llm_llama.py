@@ -27,6 +27,7 @@ from blogqa.api import Index
 from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings, load_settings
 from blogqa.models import Answer
+from blogqa.answer.events import Final, Token
 from openai_stub import tiny_blog_index
 
 pytestmark = pytest.mark.llama
@@ -133,8 +134,8 @@ def test_same_model_in_process_with_gguf(gguf, capsys):
     idx = Index(str(tiny_blog_index() / "idx"), Settings(llm=LLMSettings(gguf=gguf)))
     check_protocol(idx.ask(QUESTION))
     events = list(idx.ask_stream(QUESTION))
-    assert events[-1]["type"] == "answer" and all(e["type"] == "token" for e in events[:-1])
-    check_protocol(events[-1]["answer"])
+    assert isinstance(events[-1], Final) and all(isinstance(e, Token) for e in events[:-1])
+    check_protocol(events[-1].answer)
     code = main(["ask", QUESTION, "--index", str(tiny_blog_index() / "idx"), "--gguf", gguf, "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and {"question", "answer", "abstained", "sources"} <= set(data)

@@ -16,6 +16,7 @@ from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings, load_settings
 from blogqa.errors import LLMError
 from blogqa.text.chunk import estimate_tokens
+from blogqa.answer.events import Final, Token, final_answer
 from openai_stub import INJECTION, Reply, tiny_blog_index
 
 BLOCK = re.compile(r"<<<SOURCE (\d+)>>>\n(.*?)\n<<<END SOURCE \1>>>", re.S)
@@ -215,25 +216,25 @@ def test_stream_tokens_arrive_in_order_then_the_answer(idx, stub):
         events.append(event)
         times.append(time.monotonic() - start)
     assert stub.chat_requests[0]["json"]["stream"] is True and len(stub.chat_requests) == 1
-    tokens = [e["text"] for e in events if e["type"] == "token"]
+    tokens = [e.text for e in events if isinstance(e, Token)]
     assert tokens == pieces
     assert times[0] < times[-1] - 0.4  # the first token came well before the end: real streaming
-    assert events[-1]["type"] == "answer"
-    answer = events[-1]["answer"]
+    assert isinstance(events[-1], Final)
+    answer = events[-1].answer
     assert answer.text == "".join(pieces) and [s.title for s in answer.sources] == ["배포 자동화 도입기"]
 
 
 def test_stream_hides_the_sentinel_and_abstains(idx, stub):
     stub.push(Reply.of("NO_ANSWER", pieces=["NO", "_ANS", "WER"]))
     events = list(idx.ask_stream(DEPLOY_Q))
-    assert not [e for e in events if e["type"] == "token" and "NO" in e["text"]]
-    assert events[-1]["answer"].abstained
+    assert not [e for e in events if isinstance(e, Token) and "NO" in e.text]
+    assert final_answer(events).abstained
 
 
 def test_stream_retries_before_the_first_token(idx, stub):
     stub.push(Reply.error(429), Reply.of("네 [1]."))
     events = list(idx.ask_stream(DEPLOY_Q))
-    assert len(stub.chat_requests) == 2 and events[-1]["answer"].text == "네 [1]."
+    assert len(stub.chat_requests) == 2 and final_answer(events).text == "네 [1]."
 
 
 # ---- choosing the answerer ----------------------------------------------------------------------

@@ -192,9 +192,9 @@ class Index:
         return ask_index(self, question, dict(k=k, mode=mode, since=since, until=until, tags=tags,
                                               visibility=visibility, today=today), llm=llm, tone=tone)
 
-    def ask_stream(self, question: str, **kwargs) -> Iterator[dict]:
-        """Events for streaming surfaces: {"type": "token", "text": str} ... then
-        {"type": "answer", "answer": Answer}. An LLM answer streams as the model writes it; the
+    def ask_stream(self, question: str, **kwargs) -> Iterator:
+        """Events for streaming surfaces (answer/events.py): `Token(text)` ... then `Final(answer)`;
+        `final_answer(events)` drains them. An LLM answer streams as the model writes it; the
         extractive answer streams line by line. Takes the arguments of `ask`."""
         _require_question(question)
         llm, tone = kwargs.pop("llm", None), kwargs.pop("tone", "internal")

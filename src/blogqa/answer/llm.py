@@ -1,7 +1,7 @@
 """Generated answers through any OpenAI-compatible chat API (or a local GGUF file).
 
     answer = llm_answer(question, search_result, tokenizer, settings.llm, tone="internal")
-    for event in llm_answer_stream(...):   # {"type": "token", "text"} ... {"type": "answer", "answer"}
+    for event in llm_answer_stream(...):   # Token(text) ... Final(answer) (answer/events.py)
         ...
 
 Order of decisions, for every question:
@@ -26,6 +26,7 @@ from ..models import Answer
 from .backend import get_backend, use_llm
 from .citations import check_citations, cited_sources
 from .extractive import abstain_text, extractive_answer
+from .events import Event, Final, Token, final_answer
 from .gate import evidence_gate
 from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
 from ..text.llm_text import strip_think
@@ -45,21 +46,17 @@ _IDK = re.compile(
 def llm_answer(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
                backend=None, today=None) -> Answer:
     """A generated, cited answer (one chat call), or an abstention."""
-    answer = None
-    for event in _answer_events(question, result, tokenizer, settings, tone, backend, today, stream=False):
-        if event["type"] == "answer":
-            answer = event["answer"]
-    return answer
+    return final_answer(_answer_events(question, result, tokenizer, settings, tone, backend, today, stream=False))
 
 
 def llm_answer_stream(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
-                      backend=None, today=None) -> Iterator[dict]:
-    """{"type": "token", "text"} events as the model writes, then {"type": "answer", "answer"}."""
+                      backend=None, today=None) -> Iterator[Event]:
+    """Token events as the model writes, then the Final answer."""
     yield from _answer_events(question, result, tokenizer, settings, tone, backend, today, stream=True)
 
 
 def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, backend, today,
-                   stream: bool) -> Iterator[dict]:
+                   stream: bool) -> Iterator[Event]:
     if tone not in TONES:
         raise LLMError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
     notes = list(result.notes)
@@ -67,18 +64,16 @@ def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, bac
     confidence = gate.evidence.confidence if gate else 0.0
     if not (gate and gate.passes()):
         text = abstain_text(question)
-        yield {"type": "token", "text": text}
-        yield {"type": "answer", "answer": Answer(question, text, True, confidence=confidence, notes=notes,
-                                                  hits=result.hits)}
+        yield Token(text)
+        yield Final(Answer(question, text, True, confidence=confidence, notes=notes, hits=result.hits))
         return
     prompt = build_prompt(question, result.hits, tone=tone, context_tokens=settings.context_tokens, today=today,
                           tokenizer=tokenizer, focus=getattr(result.intent, "cleaned", None))
     if not prompt.sources:
         text = abstain_text(question)
-        yield {"type": "token", "text": text}
-        yield {"type": "answer", "answer": Answer(question, text, True, confidence=confidence,
-                                                  notes=notes + ["no source fits in llm.context_tokens"],
-                                                  hits=result.hits)}
+        yield Token(text)
+        yield Final(Answer(question, text, True, confidence=confidence,
+                           notes=notes + ["no source fits in llm.context_tokens"], hits=result.hits))
         return
     backend = backend or get_backend(settings)
     if stream:
@@ -87,13 +82,13 @@ def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, bac
         for delta in backend.stream(prompt.messages):
             parts.append(delta)
             for text in shown.feed(delta):
-                yield {"type": "token", "text": text}
+                yield Token(text)
         for text in shown.flush():
-            yield {"type": "token", "text": text}
+            yield Token(text)
         raw = "".join(parts)
     else:
         raw = backend.complete(prompt.messages)
-    yield {"type": "answer", "answer": finish_answer(question, raw, prompt, confidence, notes, result.hits)}
+    yield Final(finish_answer(question, raw, prompt, confidence, notes, result.hits))
 
 
 def model_abstained(text: str) -> bool:
@@ -173,19 +168,16 @@ def extractive_with_note(answer: Answer) -> Answer:
 
 def ask_index(index, question: str, search: dict, llm: bool | None = None, tone: str = "internal") -> Answer:
     """`Index.ask`: search, then the LLM answer (one non-streaming chat call) or the extractive one."""
-    for event in _index_events(index, question, search, llm, tone, stream=False):
-        if event["type"] == "answer":
-            return event["answer"]
-    raise AssertionError("no answer event")  # pragma: no cover
+    return final_answer(_index_events(index, question, search, llm, tone, stream=False))
 
 
 def ask_index_stream(index, question: str, search: dict, llm: bool | None = None,
-                     tone: str = "internal") -> Iterator[dict]:
-    """`Index.ask_stream`: token events as they arrive, then the answer event."""
+                     tone: str = "internal") -> Iterator[Event]:
+    """`Index.ask_stream`: Token events as they arrive, then the Final answer."""
     yield from _index_events(index, question, search, llm, tone, stream=True)
 
 
-def _index_events(index, question: str, search: dict, llm: bool | None, tone: str, stream: bool) -> Iterator[dict]:
+def _index_events(index, question: str, search: dict, llm: bool | None, tone: str, stream: bool) -> Iterator[Event]:
     from ..errors import UsageError
 
     if tone not in TONES:
@@ -201,13 +193,12 @@ def _index_events(index, question: str, search: dict, llm: bool | None, tone: st
         if stream:
             yield from llm_answer_stream(question, result, index.tokenizer, settings, tone=tone, today=today)
         else:
-            yield {"type": "answer", "answer": llm_answer(question, result, index.tokenizer, settings, tone=tone,
-                                                          today=today)}
+            yield Final(llm_answer(question, result, index.tokenizer, settings, tone=tone, today=today))
         return
     answer = extractive_answer(question, result, index.tokenizer)
     if llm is None:
         extractive_with_note(answer)
     if stream:
         for line in answer.text.splitlines(keepends=True):
-            yield {"type": "token", "text": line}
-    yield {"type": "answer", "answer": answer}
+            yield Token(line)
+    yield Final(answer)

@@ -20,6 +20,7 @@ from typing import Iterator
 
 from ..models import Answer
 from ..text.llm_text import strip_think
+from .events import Event, Final, Rewrite, final_answer, with_final
 from .prompt import NO_ANSWER
 
 REWRITE_SYSTEM = """You rewrite the user's LAST message in a conversation about a company blog into ONE standalone search question.
@@ -160,31 +161,27 @@ class Conversation:
         return standalone(self.index, question, self.history, self.llm)
 
     def ask(self, question: str) -> Answer:
-        answer = None
-        for event in self.ask_stream(question, stream=False):
-            if event["type"] == "answer":
-                answer = event["answer"]
-        return answer
+        return final_answer(self.ask_stream(question, stream=False))
 
-    def ask_stream(self, question: str, stream: bool = True) -> Iterator[dict]:
-        """{"type": "rewrite", "question"} when the question was rewritten, then the events of
-        `Index.ask_stream` (token ... answer)."""
+    def ask_stream(self, question: str, stream: bool = True) -> Iterator[Event]:
+        """Rewrite(question) when the question was rewritten, then the events of
+        `Index.ask_stream` (Token ... Final)."""
         standalone = self.rewrite(question)
         if standalone != question:
-            yield {"type": "rewrite", "question": standalone}
+            yield Rewrite(standalone)
         kwargs = dict(self.ask_kwargs, llm=self.llm, tone=self.tone)
         if stream:
             events = self.index.ask_stream(standalone, **kwargs)
         else:
-            events = iter([{"type": "answer", "answer": self.index.ask(standalone, **kwargs)}])
-        for event in events:
-            if event["type"] == "answer":
-                answer = event["answer"]
-                if standalone != question:
-                    answer.notes.insert(0, f"searched for: {standalone}")
-                self.history.append((question, answer.text))
-                del self.history[: -self.max_turns]
-            yield event
+            events = iter([Final(self.index.ask(standalone, **kwargs))])
+
+        def remember(answer: Answer) -> None:
+            if standalone != question:
+                answer.notes.insert(0, f"searched for: {standalone}")
+            self.history.append((question, answer.text))
+            del self.history[: -self.max_turns]
+
+        yield from with_final(events, remember)
 
 
 def _strip_citations(text: str) -> str:

@@ -89,21 +89,23 @@ def _command(line: str, chat, args, last) -> bool:
 
 def _turn(chat, question: str, args):
     """Ask one question, print the answer; return the Answer."""
+    from ..answer.events import Final, Rewrite, Token
+
     rewritten = question
     answer = None
     streamed: list[str] = []
     stream = not (args.no_stream or args.json)
     for event in chat.ask_stream(question, stream=stream):
-        if event["type"] == "rewrite":
-            rewritten = event["question"]
+        if isinstance(event, Rewrite):
+            rewritten = event.question
             if not args.json:
                 print(f"(searching for: {rewritten})")
-        elif event["type"] == "token":
-            streamed.append(event["text"])
-            sys.stdout.write(event["text"])
+        elif isinstance(event, Token):
+            streamed.append(event.text)
+            sys.stdout.write(event.text)
             sys.stdout.flush()
-        elif event["type"] == "answer":
-            answer = event["answer"]
+        elif isinstance(event, Final):
+            answer = event.answer
     if args.json:
         out = answer.to_json()
         out["question"] = question

@@ -120,18 +120,20 @@ def cmd_ask(args) -> int:
     kwargs = dict(k=args.k, mode=args.mode, visibility="public" if args.public else None, llm=llm_choice(args),
                   tone=args.tone, **_filters(args))
     if args.stream:
+        from ..answer.events import Final, Token  # answering code loads only when asked
+
         answer = None
         streamed = []
         for event in idx.ask_stream(args.question, **kwargs):
-            if event["type"] == "token":
-                streamed.append(event["text"])
+            if isinstance(event, Token):
+                streamed.append(event.text)
                 if args.json:
-                    print_json({"type": "token", "text": event["text"]})
+                    print_json({"type": "token", "text": event.text})
                 else:
-                    sys.stdout.write(event["text"])
+                    sys.stdout.write(event.text)
                     sys.stdout.flush()
-            elif event["type"] == "answer":
-                answer = event["answer"]
+            elif isinstance(event, Final):
+                answer = event.answer
         if args.json:
             print_json({"type": "answer", **answer.to_json()})
             return 0

@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
+from ..answer.events import Final, Token
 from ..errors import BlogqaError
 from .routing import TextJSONRoute
 from .schemas import AskRequest, AssistRequest, FeedbackRequest, HandoverRequest, HandoverStatus, RowId
@@ -72,10 +73,10 @@ def _stream(svc: Service, body: AskRequest, base: str):
     yield sse("meta", {"answer_id": answer_id})
     try:
         for event in svc.ask_events(body.question, "api", answer_id, **_ask_kwargs(body)):
-            if event["type"] == "token":
-                yield sse("token", {"text": event["text"]})
-            elif event["type"] == "answer":
-                asked = Asked(event["answer"], answer_id, (time.perf_counter() - start) * 1000)
+            if isinstance(event, Token):
+                yield sse("token", {"text": event.text})
+            elif isinstance(event, Final):
+                asked = Asked(event.answer, answer_id, (time.perf_counter() - start) * 1000)
                 yield sse("answer", svc.answer_json(asked, base, public_links=_public_links(body)))
     except BlogqaError as err:
         yield sse("error", {"message": str(err)})

@@ -14,6 +14,7 @@ import time
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from ..answer.events import Final, Token, answer_as_events
 from ..answer.rewrite import standalone
 from ..errors import BlogqaError
 from ..models import Answer
@@ -130,15 +131,15 @@ def _stream(svc: Service, model: str, question: str, rewritten: str | None, base
         if public:
             # the public guard needs the whole answer before a word of it is shown
             answer = svc.ask(question, surface="openai", public=True, answer_id=answer_id).answer
-            events = [{"type": "token", "text": answer.text}, {"type": "answer", "answer": answer}]
+            events = answer_as_events(answer)
         else:
             events = svc.ask_events(question, "openai", answer_id, **kwargs)
         for event in events:
-            if event["type"] == "token":
-                sent.append(event["text"])
-                yield chunk({"content": event["text"]})
-            elif event["type"] == "answer":
-                answer = event["answer"]
+            if isinstance(event, Token):
+                sent.append(event.text)
+                yield chunk({"content": event.text})
+            elif isinstance(event, Final):
+                answer = event.answer
                 tail = sources_text(answer, base, public)
                 if tail:
                     sent.append(tail)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import quote
 
+from ..answer.events import Event, Final
 from ..config import Settings
 from ..errors import BlogqaError
 from ..models import Answer, Hit
@@ -104,14 +105,14 @@ class Service:
             self._cached_generation = generation
         return AnswerCache.key(question, public, options, options.get("today"))
 
-    def ask_events(self, question: str, surface: str, answer_id: str, **kwargs) -> Iterator[dict]:
+    def ask_events(self, question: str, surface: str, answer_id: str, **kwargs) -> Iterator[Event]:
         """`Index.ask_stream` events, logged once the answer is complete (or failed)."""
         start = time.perf_counter()
         answer = None
         try:
             for event in self.index.ask_stream(question, **kwargs):
-                if event["type"] == "answer":
-                    answer = event["answer"]
+                if isinstance(event, Final):
+                    answer = event.answer
                 yield event
         except Exception as err:
             self._log(question, surface, answer_id, start, None, error=err)
