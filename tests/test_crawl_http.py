@@ -155,3 +155,45 @@ def test_real_host_names_through_the_forward_proxy(monkeypatch, tmp_path):
     assert [(r.host, r.path, r.proxied) for r in server.requests] == [
         ("blog.example.kr", "/robots.txt", True), ("blog.example.kr", "/post/", True)]
     assert client.report.warnings == ["http://other.example.kr/: host 'other.example.kr' is not the blog's own host, not fetched"]
+
+
+def test_a_kept_alive_connection_closed_under_the_next_request_is_retried_on_a_new_one():
+    """A server keeps the connection open after its first answer, then closes it when the next
+    request arrives on it (an idle timeout racing the client): the request is sent again on a
+    fresh connection, not reported as a failure."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    served: list[str] = []
+
+    class OnePerConnection(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def handle(self):
+            self.handle_one_request()  # the first request on a connection is answered
+            if not self.close_connection:
+                self.raw_requestline = self.rfile.readline(65537)  # the next one: hang up unanswered
+
+        def do_GET(self):
+            served.append(self.path)
+            body = b"User-agent: *\nAllow: /\n" if self.path == "/robots.txt" else b"<html><p>hi</p></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OnePerConnection)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with Fetcher({"127.0.0.1"}, LoadReport(), timeout=2.0, max_retry_wait=0.1) as client:
+            pages = [client.get(f"{base}/p{n}/") for n in range(3)]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [page.status for page in pages if page is not None] == [200, 200, 200], client.report.warnings
+    assert client.report.warnings == [] and client.errors == 0
+    assert served == ["/robots.txt", "/p0/", "/p1/", "/p2/"]

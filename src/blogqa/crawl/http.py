@@ -3,7 +3,8 @@
 Politeness and limits, all here: robots.txt (protego) Disallow and Crawl-delay for the
 User-Agent `blogqa`; at most 4 requests at a time per host; a per-request timeout; a size cap
 (5 MB for pages); at most 5 redirects, each kept on the allowed hosts; retries with backoff on
-429/5xx honouring Retry-After (capped); gzip/deflate/br (httpx decodes them, the cap counts
+429/5xx honouring Retry-After (capped), and at once when a kept-alive connection turns out closed
+before any answer (a server's idle timeout racing the next request); gzip/deflate/br (httpx decodes them, the cap counts
 decoded bytes); conditional GET. Every failure is one warning line "URL: reason" in the report,
 and `get` returns None, so the crawl goes on. The environment's HTTP(S)_PROXY is honoured
 (httpx trust_env), which is how tests reach real host names on a loopback proxy.
@@ -28,6 +29,7 @@ ROBOTS_AGENT = "blogqa"
 PAGE_LIMIT = 5 * 2**20      # a post page
 XML_LIMIT = 50 * 2**20      # a sitemap may hold 50,000 URLs (sitemaps.org)
 MAX_REDIRECTS = 5
+_STALE = "RemoteProtocolError: Server disconnected without sending a response"
 PER_HOST = 4
 RETRIES = 3
 MAX_RETRY_WAIT = 30.0
@@ -226,6 +228,8 @@ class Fetcher:
         """One request (no redirect following), retried on 429/5xx; a str says why it failed."""
         for attempt in range(self.retries + 1):
             result = self._once(url, limit, headers)
+            if isinstance(result, str) and result.startswith(_STALE):  # once, on a fresh connection
+                result = self._once(url, limit, headers)
             if isinstance(result, str) or result.status not in _RETRY_STATUS or attempt == self.retries:
                 return result
             time.sleep(self._retry_wait(result.headers.get("retry-after"), attempt))
