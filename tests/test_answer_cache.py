@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from blogqa.answer.audience import CUSTOMER, INTERNAL
 from blogqa.api import Index
 from blogqa.config import Settings
 from blogqa.events import open_events
@@ -46,7 +47,7 @@ def test_a_repeated_question_is_answered_once_and_logged_each_time(tmp_path):
     assert again.answer.question == "  커넥션 풀이 다 차면   몇 초를 기다리나요 "  # as this asker wrote it
     assert again.answer_id != first.answer_id
     assert len(svc.events.questions()) == 2
-    public = svc.ask("커넥션 풀이 다 차면 몇 초를 기다리나요?", surface="public", public=True)
+    public = svc.ask("커넥션 풀이 다 차면 몇 초를 기다리나요?", surface="public", audience=CUSTOMER)
     assert len(calls) == 2 and public.answer.sources  # the public surface is its own entry
 
 
@@ -72,9 +73,9 @@ def test_a_write_by_another_process_empties_the_cache(tmp_path):
 def test_llm_answers_are_never_kept(tmp_path):
     settings = Settings(llm=replace(Settings().llm, base_url="http://127.0.0.1:9/v1", model="m"))
     svc, _, _ = _service(tmp_path, settings)
-    assert svc._cache_key("회고는?", False, {}) is None  # an LLM is configured: answers may differ
-    assert svc._cache_key("회고는?", False, {"llm": False}) is not None  # extractive, asked for
-    assert svc._cache_key("회고는?", False, {"llm": True}) is None
+    assert svc._cache_key("회고는?", INTERNAL, {}) is None  # an LLM is configured: answers may differ
+    assert svc._cache_key("회고는?", INTERNAL, {"llm": False}) is not None  # extractive, asked for
+    assert svc._cache_key("회고는?", INTERNAL, {"llm": True}) is None
 
 
 def test_the_cache_keeps_the_most_recent_answers():

@@ -1,4 +1,5 @@
-"""The answer pipeline's typed stream events (answer/events.py) and the helper that drains them."""
+"""The one answer pipeline (answer/pipeline.py): its typed stream events and the helper that drains
+them, the Answerer protocol behind one evidence gate, and the Audience every surface passes."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,8 +7,12 @@ import dataclasses
 import pytest
 from openai_stub import tiny_blog_index
 
+from blogqa.answer.audience import CUSTOMER, INTERNAL, audience_named
 from blogqa.answer.events import Final, Rewrite, Token, answer_as_events, final_answer, with_final
+from blogqa.answer.extractive import ExtractiveAnswerer
+from blogqa.answer.pipeline import answer_events
 from blogqa.api import Index
+from blogqa.errors import UsageError
 from blogqa.models import Answer
 
 QUESTION = "배포는 어떻게 자동화했나요?"
@@ -63,3 +68,82 @@ def test_index_ask_stream_yields_tokens_then_the_same_answer_as_ask():
     asked = idx.ask(QUESTION, llm=False)
     assert "".join(e.text for e in events[:-1]) == streamed.text == asked.text
     assert not streamed.abstained and [s.post_id for s in streamed.sources] == [s.post_id for s in asked.sources]
+
+
+# ---- one gate, any Answerer ----------------------------------------------------------------
+
+class Recording:
+    """An Answerer that records what the pipeline handed it and answers with a fixed text."""
+
+    def __init__(self):
+        self.calls = []
+
+    def answer(self, question, result, gate, audience, stream):
+        self.calls.append((question, gate, audience))
+        if stream:
+            yield Token("고정 답 ")
+        yield Final(Answer(question, "고정 답 [1]", False, confidence=gate.evidence.confidence, hits=result.hits))
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    idx = Index(str(tiny_blog_index() / "idx"))
+    yield idx
+    idx.close()
+
+
+def test_an_open_gate_hands_the_answerer_its_gate_and_the_evidence_lands_on_the_answer(tiny):
+    result = tiny.search(QUESTION)
+    answerer = Recording()
+    events = list(answer_events(QUESTION, result, answerer, CUSTOMER, tiny.tokenizer, stream=True))
+    assert events[0] == Token("고정 답 ") and isinstance(events[-1], Final)
+    (question, gate, audience), = answerer.calls
+    assert question == QUESTION and audience is CUSTOMER and gate.passes()
+    answer = final_answer(events)
+    assert answer.evidence is gate.evidence and answer.confidence == gate.evidence.confidence
+
+
+def test_a_shut_gate_never_reaches_the_answerer_and_abstains_in_the_audiences_words(tiny):
+    question = "Kubernetes 클러스터의 Karpenter 노드 설정은 어떻게 하나요?"  # nothing in the tiny blog
+    result = tiny.search(question)
+    answerer = Recording()
+    for audience in (INTERNAL, CUSTOMER):
+        answer = final_answer(answer_events(question, result, answerer, audience, tiny.tokenizer))
+        assert answer.abstained and answer.text == audience.abstain_text(question)
+        assert answer.evidence is not None and answer.evidence.confidence == answer.confidence < 0.45
+    assert answerer.calls == []
+    assert INTERNAL.abstain_text(question) != CUSTOMER.abstain_text(question)
+
+
+def test_the_extractive_answerer_behind_the_gate_is_what_index_ask_gives(tiny):
+    result = tiny.search(QUESTION)
+    direct = final_answer(answer_events(QUESTION, result, ExtractiveAnswerer(tiny.tokenizer), INTERNAL,
+                                        tiny.tokenizer))
+    asked = tiny.ask(QUESTION, llm=False)
+    assert direct.text == asked.text and not asked.abstained
+    assert asked.evidence is not None and asked.evidence.confidence == asked.confidence
+
+
+# ---- the audience ----------------------------------------------------------------------------
+
+def test_a_customer_is_answered_from_public_posts_only_and_offered_a_person():
+    idx = Index(str(tiny_blog_index() / "idx"))
+    question = "신입 사원 온보딩 버디는 몇 명 배정되나요?"  # only the internal onboarding post answers it
+    internal = idx.ask(question, llm=False)
+    assert not internal.abstained and [s.title for s in internal.sources] == ["사내 온보딩 가이드"]
+    for customer in (idx.ask(question, llm=False, audience="customer"), idx.ask(question, llm=False, tone="customer"),
+                     idx.ask(question, llm=False, audience=CUSTOMER)):
+        assert all(h.post.visibility == "public" for h in customer.hits)
+        assert "사내 온보딩 가이드" not in {s.title for s in customer.sources}
+        if customer.abstained:
+            assert customer.text == "죄송합니다. 공개된 글에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 연결해 드릴까요?"
+
+
+def test_audience_names_and_their_words():
+    assert audience_named(None) is INTERNAL and audience_named("customer") is CUSTOMER
+    assert audience_named(CUSTOMER) is CUSTOMER
+    with pytest.raises(UsageError, match=r"unknown audience \(tone\) 'vip'; choose one of internal, customer"):
+        audience_named("vip")
+    assert CUSTOMER.abstain_text("요금이 얼마인가요?").startswith("죄송합니다.")
+    assert CUSTOMER.abstain_text("How much is it?").startswith("Sorry,")
+    assert INTERNAL.handover_line("요금?") == "" and CUSTOMER.handover_line("요금?").endswith("문의해 주세요.")

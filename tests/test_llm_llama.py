@@ -22,7 +22,7 @@ import pytest
 
 from blogqa.answer import backend
 from blogqa.answer.citations import find_citations
-from blogqa.answer.extractive import abstain_text
+from blogqa.answer.audience import INTERNAL
 from blogqa.api import Index
 from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings, load_settings
@@ -87,7 +87,7 @@ def check_protocol(answer: Answer, k: int = 5) -> None:
     assert isinstance(answer, Answer)
     json.dumps(answer.to_json(), ensure_ascii=False)
     if answer.abstained:
-        assert answer.sources == [] and answer.text == abstain_text(answer.question)
+        assert answer.sources == [] and answer.text == INTERNAL.abstain_text(answer.question)
         return
     cited = list(dict.fromkeys(find_citations(answer.text)))
     assert all(1 <= n <= k for n in cited), "out-of-range citations must have been removed"

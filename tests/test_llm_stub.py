@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from blogqa.answer import backend
-from blogqa.answer.llm import NO_LLM_NOTE
+from blogqa.answer.pipeline import NO_LLM_NOTE
 from blogqa.answer.prompt import system_prompt
 from blogqa.cli import main
 from blogqa.config import LLMSettings, Settings, load_settings
@@ -238,6 +238,20 @@ def test_stream_retries_before_the_first_token(idx, stub):
 
 
 # ---- choosing the answerer ----------------------------------------------------------------------
+
+def test_the_gates_evidence_is_kept_on_a_generated_answer_and_a_shut_gate_asks_no_model(idx, stub):
+    stub.push(Reply.of("GitHub Actions로 배포를 자동화했습니다 [1]."))
+    answer = idx.ask(DEPLOY_Q, audience="customer")
+    assert not answer.abstained and len(stub.chat_requests) == 1
+    assert sent(stub)[0] == system_prompt("customer")
+    assert answer.evidence is not None and answer.evidence.confidence == answer.confidence >= 0.45
+    question = "How do you configure Karpenter node pools on EKS?"
+    shut = idx.ask(question, audience="customer")
+    assert shut.abstained and len(stub.chat_requests) == 1  # the model was not asked
+    assert shut.text == "Sorry, our public posts do not answer this. Would you like a person to contact you?"
+    assert shut.evidence is not None and shut.evidence.confidence == shut.confidence < 0.45
+
+
 
 def test_no_llm_configured_gives_extractive_answer_with_a_note(tiny, stub):
     stub.reset()

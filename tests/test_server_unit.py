@@ -10,7 +10,7 @@ pytest.importorskip("fastapi", reason="the server extra is not installed")
 from blogqa.server.events import EventStore, redact  # noqa: E402
 from blogqa.server.gate import body_limit, is_loopback, is_public, key_ok, presented_key  # noqa: E402
 from blogqa.server.ratelimit import SlidingWindow  # noqa: E402
-from blogqa.server.service import post_link  # noqa: E402
+from blogqa.answer.audience import CUSTOMER, INTERNAL  # noqa: E402
 from blogqa.server.sse import sse  # noqa: E402
 from blogqa.server.text import email_question, highlight_terms, snippet  # noqa: E402
 
@@ -100,10 +100,10 @@ def test_sse_framing():
     assert b"\n\n" not in sse("token", {"text": "a\n\nb"})[:-2]  # newlines stay inside the JSON
 
 
-def test_post_link():
-    assert post_link("http://h:1/", "_posts/a b.md", None, public=False) == "http://h:1/posts/_posts/a%20b.md"
-    assert post_link("http://h:1/", "x", None, public=True) == "http://h:1/widget/posts/x"
-    assert post_link("http://h:1/", "x", "https://blog.example/x", public=True) == "https://blog.example/x"
+def test_post_links_by_audience():
+    assert INTERNAL.link("http://h:1/", "_posts/a b.md", None) == "http://h:1/posts/_posts/a%20b.md"
+    assert CUSTOMER.link("http://h:1/", "x", None) == "http://h:1/widget/posts/x"
+    assert CUSTOMER.link("http://h:1/", "x", "https://blog.example/x") == "https://blog.example/x"
 
 
 def test_event_store_migrates_once_and_keeps_rows(tmp_path):

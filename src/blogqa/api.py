@@ -182,25 +182,31 @@ class Index:
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None, since: dt.date | None = None,
             until: dt.date | None = None, tags: Iterable[str] = (), visibility: str | None = None,
-            today: dt.date | None = None, llm: bool | None = None, tone: str = "internal") -> Answer:
+            today: dt.date | None = None, llm: bool | None = None, tone: str | None = None,
+            audience=None) -> Answer:
         """Answer a question. `llm=None` uses the LLM when one is configured, `True` insists, `False` never.
 
-        `tone` is "internal" (concise, all posts) or "customer" (polite, public posts only)."""
-        _require_question(question)
-        from .answer.llm import ask_index  # answering code loads only when asked (`blogqa search` skips it)
+        `audience` (answer/audience.py; a name or an Audience) is "internal" (concise, all posts,
+        the default) or "customer" (polite, public posts only, offered a person when the blog
+        has no answer); `tone` is the older name of the same choice."""
+        from .answer.events import final_answer  # answering code loads only when asked (`blogqa search` skips it)
 
-        return ask_index(self, question, dict(k=k, mode=mode, since=since, until=until, tags=tags,
-                                              visibility=visibility, today=today), llm=llm, tone=tone)
+        return final_answer(self.ask_stream(question, k=k, mode=mode, since=since, until=until, tags=tags,
+                                            visibility=visibility, today=today, llm=llm, tone=tone,
+                                            audience=audience, stream=False))
 
     def ask_stream(self, question: str, **kwargs) -> Iterator:
         """Events for streaming surfaces (answer/events.py): `Token(text)` ... then `Final(answer)`;
         `final_answer(events)` drains them. An LLM answer streams as the model writes it; the
         extractive answer streams line by line. Takes the arguments of `ask`."""
         _require_question(question)
-        llm, tone = kwargs.pop("llm", None), kwargs.pop("tone", "internal")
-        from .answer.llm import ask_index_stream
+        from .answer.audience import audience_named
+        from .answer.pipeline import ask_events
 
-        yield from ask_index_stream(self, question, kwargs, llm=llm, tone=tone)
+        llm, stream = kwargs.pop("llm", None), kwargs.pop("stream", True)
+        tone, audience = kwargs.pop("tone", None), kwargs.pop("audience", None)
+        yield from ask_events(self, question, kwargs, llm=llm, audience=audience_named(audience or tone),
+                              stream=stream)
 
     def posts(self) -> Iterator[Post]:
         """Every post in the index, with its full text."""

@@ -42,7 +42,10 @@ ASK_HELP = ("블로그에 질문 / Answer a question from the blog. Returns JSON
 
 def build_server(index, public: bool = False) -> MCPServer:
     """An MCP server with the `search` and `ask` tools over `index` (a `blogqa.api.Index`)."""
-    visibility = "public" if public else None
+    from .answer.audience import for_public
+
+    audience = for_public(public)
+    visibility = audience.visibility
     name = "blogqa (public posts)" if public else "blogqa"
     server = MCPServer(name, instructions=INSTRUCTIONS)
 
@@ -52,7 +55,7 @@ def build_server(index, public: bool = False) -> MCPServer:
         return _text(result.to_json())
 
     def ask(question: str) -> str:
-        return _text(index.ask(question, visibility=visibility).to_json())
+        return _text(index.ask(question, audience=audience).to_json())
 
     _add_tool(server, search, SEARCH_HELP)
     _add_tool(server, ask, ASK_HELP)

@@ -1,21 +1,25 @@
 """The offline answerer: a passage of the best post that answers the question, cited [n].
 
-The top post's best passage (answer/passage.py) is the answer. A further post is quoted only when
-its own passage covers the question as well; the other matching posts become `related`. A
-question about time (newest, oldest, a period, "언제") states its post's date.
+`ExtractiveAnswerer` is the Answerer the pipeline (answer/pipeline.py) runs when no LLM is used,
+once the evidence gate is open. The top post's best passage (answer/passage.py) is the answer. A
+further post is quoted only when its own passage covers the question as well; the other matching
+posts become `related`. A question about time (newest, oldest, a period, "언제") states its
+post's date.
 """
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from ..models import Answer, Hit, Related, Source
-from .evidence import MIN_CONFIDENCE, topic_tokens
-from .gate import evidence_gate
+from .audience import Audience
+from .events import Event, Final, Token
+from .evidence import topic_tokens
+from .gate import Gate
 from .passage import HOWTO, Passage, answer_shape, hit_passages
+from .pipeline import abstention
 from ..text.hangul import has_hangul, is_korean
 
-ABSTAIN_KO = "블로그에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 문의해 주세요."
-ABSTAIN_EN = "I could not find this in the blog. Please ask a person on our team."
 # a further post is quoted when its passage covers this share of the question's topic weight (and
 # at least two topic words: one shared word says little), nearly as much as the first, and the
 # post itself ranked close to the first
@@ -27,28 +31,29 @@ FOOTNOTE = re.compile(r"\[\d{1,3}\]")
 WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat year\b|\bdate\b", re.I)
 
 
-def abstain_text(question: str) -> str:
-    return ABSTAIN_KO if is_korean(question) else ABSTAIN_EN
+class ExtractiveAnswerer:
+    """The offline Answerer (answer/pipeline.py): no model, no network; streams line by line."""
+
+    def __init__(self, tokenizer, max_posts: int = 3):
+        self.tokenizer = tokenizer
+        self.max_posts = max_posts
+
+    def answer(self, question: str, result, gate: Gate, audience: Audience, stream: bool = False) -> Iterator[Event]:
+        answer = extractive_answer(question, result, gate, audience, self.tokenizer, self.max_posts)
+        if stream:
+            for line in answer.text.splitlines(keepends=True):
+                yield Token(line)
+        yield Final(answer)
 
 
-def extractive_answer(question: str, result, tokenizer, min_confidence: float = MIN_CONFIDENCE,
+def extractive_answer(question: str, result, gate: Gate, audience: Audience, tokenizer,
                       max_posts: int = 3) -> Answer:
-    """Answer from `result` (a SearchResult); abstain when the evidence is weak.
-
-    A recency/oldest question with hits never abstains: the date decides, not the wording.
-    """
+    """Answer from `result` (a SearchResult) whose evidence `gate` is open; abstain when no post
+    has a passage for the question."""
     hits: list[Hit] = result.hits
-    if not hits:
-        return Answer(question, abstain_text(question), True, notes=list(result.notes), hits=hits)
-    gate = evidence_gate(question, result, tokenizer)
-    evidence = gate.evidence
-    if not gate.passes(min_confidence):
-        return Answer(question, abstain_text(question), True, confidence=evidence.confidence,
-                      notes=list(result.notes), hits=hits, evidence=evidence)
-
     topic = set(topic_tokens(gate.question_tokens))
     passages = hit_passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
-                         shape=answer_shape(question))
+                            shape=answer_shape(question))
     quoted: list[tuple[Hit, Passage]] = []
     first = passages[0]
     if first is not None:
@@ -60,13 +65,12 @@ def extractive_answer(question: str, result, tokenizer, min_confidence: float = 
                     and passage.coverage >= SECOND_RATIO * first.coverage and hit.score >= SECOND_SCORE * hits[0].score:
                 quoted.append((hit, passage))
     if not quoted:
-        return Answer(question, abstain_text(question), True, confidence=evidence.confidence,
-                      notes=list(result.notes), hits=hits, evidence=evidence)
+        return abstention(question, result, audience, gate)
     sources = [Source.from_post(n, hit.post) for n, (hit, _) in enumerate(quoted, start=1)]
     shown = {hit.post.id for hit, _ in quoted}
     related = [Related.from_post(h.post) for h in hits if h.post.id not in shown][:MAX_RELATED]
     text = _compose(question, quoted, timed)
-    return Answer(question, text, False, sources, evidence.confidence, list(result.notes), hits, evidence,
+    return Answer(question, text, False, sources, gate.evidence.confidence, list(result.notes), hits, gate.evidence,
                   related)
 
 

@@ -1,17 +1,14 @@
 """Generated answers through any OpenAI-compatible chat API (or a local GGUF file).
 
-    answer = llm_answer(question, search_result, tokenizer, settings.llm, tone="internal")
-    for event in llm_answer_stream(...):   # Token(text) ... Final(answer) (answer/events.py)
-        ...
+    answerer = LLMAnswerer(settings.llm, tokenizer)   # the Answerer the pipeline runs (pipeline.py)
+    for event in answerer.answer(question, result, gate, audience, stream=True): ...
 
-Order of decisions, for every question:
-1. Retrieval evidence (the same gate as the extractive answerer): too weak -> abstain, and the
-   model is not asked at all.
-2. One chat call with the numbered sources (prompt.py), each built around the passage the
-   offline answer would quote from that post (passage.py).
-3. The model's own "I don't know" (the NO_ANSWER sentinel, or a short reply saying it does not
-   know and citing nothing) -> abstain.
-4. Citations checked (citations.py): out-of-range ones removed and noted; sources = cited posts.
+Once the evidence gate (pipeline.py) is open:
+1. One chat call with the numbered sources (prompt.py), each built around the passage the
+   offline answer would quote from that post (passage.py), in the audience's tone.
+2. The model's own "I don't know" (the NO_ANSWER sentinel, or a short reply saying it does not
+   know and citing nothing) -> the audience's abstention.
+3. Citations checked (citations.py): out-of-range ones removed and noted; sources = cited posts.
 
 The chat calls themselves, with their retries and error messages, are in backend.py.
 """
@@ -21,17 +18,15 @@ import re
 from typing import Iterator
 
 from ..config import LLMSettings
-from ..errors import LLMError
 from ..models import Answer
-from .backend import get_backend, use_llm
+from .audience import INTERNAL, Audience
+from .backend import get_backend
 from .citations import check_citations, cited_sources
-from .extractive import abstain_text, extractive_answer
-from .events import Event, Final, Token, final_answer
-from .gate import evidence_gate
-from .prompt import NO_ANSWER, TONES, Prompt, build_prompt
+from .events import Event, Final, Token
+from .gate import Gate
+from .pipeline import abstention
+from .prompt import NO_ANSWER, Prompt, build_prompt
 from ..text.llm_text import strip_think
-
-NO_LLM_NOTE = "no LLM configured; extractive answer"
 
 _IDK = re.compile(
     r"(i\s+(do\s*n[o']?t|cannot|can't|am\s+unable\s+to)\s+(know|find|answer|tell)|\bno\s+information\b"
@@ -43,52 +38,39 @@ _IDK = re.compile(
 
 # ---- answering ---------------------------------------------------------------------------
 
-def llm_answer(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
-               backend=None, today=None) -> Answer:
-    """A generated, cited answer (one chat call), or an abstention."""
-    return final_answer(_answer_events(question, result, tokenizer, settings, tone, backend, today, stream=False))
+class LLMAnswerer:
+    """The generated-answer Answerer (answer/pipeline.py): one chat call per question."""
 
+    def __init__(self, settings: LLMSettings, tokenizer, backend=None, today=None):
+        self.settings = settings
+        self.tokenizer = tokenizer
+        self.backend = backend
+        self.today = today
 
-def llm_answer_stream(question: str, result, tokenizer, settings: LLMSettings, tone: str = "internal",
-                      backend=None, today=None) -> Iterator[Event]:
-    """Token events as the model writes, then the Final answer."""
-    yield from _answer_events(question, result, tokenizer, settings, tone, backend, today, stream=True)
-
-
-def _answer_events(question, result, tokenizer, settings: LLMSettings, tone, backend, today,
-                   stream: bool) -> Iterator[Event]:
-    if tone not in TONES:
-        raise LLMError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
-    notes = list(result.notes)
-    gate = evidence_gate(question, result, tokenizer)  # the offline answerer's gate, at its default
-    confidence = gate.evidence.confidence if gate else 0.0
-    if not (gate and gate.passes()):
-        text = abstain_text(question)
-        yield Token(text)
-        yield Final(Answer(question, text, True, confidence=confidence, notes=notes, hits=result.hits))
-        return
-    prompt = build_prompt(question, result.hits, tone=tone, context_tokens=settings.context_tokens, today=today,
-                          tokenizer=tokenizer, focus=getattr(result.intent, "cleaned", None))
-    if not prompt.sources:
-        text = abstain_text(question)
-        yield Token(text)
-        yield Final(Answer(question, text, True, confidence=confidence,
-                           notes=notes + ["no source fits in llm.context_tokens"], hits=result.hits))
-        return
-    backend = backend or get_backend(settings)
-    if stream:
-        parts: list[str] = []
-        shown = _StreamFilter()
-        for delta in backend.stream(prompt.messages):
-            parts.append(delta)
-            for text in shown.feed(delta):
+    def answer(self, question: str, result, gate: Gate, audience: Audience, stream: bool = False) -> Iterator[Event]:
+        settings = self.settings
+        prompt = build_prompt(question, result.hits, tone=audience.tone, context_tokens=settings.context_tokens,
+                              today=self.today, tokenizer=self.tokenizer, focus=getattr(result.intent, "cleaned", None))
+        if not prompt.sources:
+            answer = abstention(question, result, audience, gate, notes=["no source fits in llm.context_tokens"])
+            yield Token(answer.text)
+            yield Final(answer)
+            return
+        backend = self.backend or get_backend(settings)
+        if stream:
+            parts: list[str] = []
+            shown = _StreamFilter()
+            for delta in backend.stream(prompt.messages):
+                parts.append(delta)
+                for text in shown.feed(delta):
+                    yield Token(text)
+            for text in shown.flush():
                 yield Token(text)
-        for text in shown.flush():
-            yield Token(text)
-        raw = "".join(parts)
-    else:
-        raw = backend.complete(prompt.messages)
-    yield Final(finish_answer(question, raw, prompt, confidence, notes, result.hits))
+            raw = "".join(parts)
+        else:
+            raw = backend.complete(prompt.messages)
+        yield Final(finish_answer(question, raw, prompt, gate.evidence.confidence, list(result.notes), result.hits,
+                                  audience))
 
 
 def model_abstained(text: str) -> bool:
@@ -105,14 +87,14 @@ def model_abstained(text: str) -> bool:
 
 
 def finish_answer(question: str, raw: str, prompt: Prompt, confidence: float, notes: list[str],
-                  hits=None) -> Answer:
+                  hits=None, audience: Audience = INTERNAL) -> Answer:
     """Turn the model's reply into an Answer: abstention, citation check, cited sources only."""
     text = strip_think(raw).strip()
     notes = list(notes)
     hits = list(hits or [])
     if not text or model_abstained(text):
         notes.append("the model found no answer in the sources" if text else "the model returned no text")
-        return Answer(question, abstain_text(question), True, confidence=confidence, notes=notes, hits=hits)
+        return Answer(question, audience.abstain_text(question), True, confidence=confidence, notes=notes, hits=hits)
     text = re.sub(r"\s*\b" + NO_ANSWER + r"\b\s*", " ", text).strip()
     check = check_citations(text, len(prompt.sources))
     if check.invalid:
@@ -155,50 +137,3 @@ class _StreamFilter:
         if self.passing or not head or head.startswith(NO_ANSWER) or head.lower().startswith("<think>"):
             return []
         return [head]
-
-
-def extractive_with_note(answer: Answer) -> Answer:
-    """The extractive answer marked as such (no LLM was configured)."""
-    if NO_LLM_NOTE not in answer.notes:
-        answer.notes.append(NO_LLM_NOTE)
-    return answer
-
-
-# ---- Index.ask / Index.ask_stream --------------------------------------------------------
-
-def ask_index(index, question: str, search: dict, llm: bool | None = None, tone: str = "internal") -> Answer:
-    """`Index.ask`: search, then the LLM answer (one non-streaming chat call) or the extractive one."""
-    return final_answer(_index_events(index, question, search, llm, tone, stream=False))
-
-
-def ask_index_stream(index, question: str, search: dict, llm: bool | None = None,
-                     tone: str = "internal") -> Iterator[Event]:
-    """`Index.ask_stream`: Token events as they arrive, then the Final answer."""
-    yield from _index_events(index, question, search, llm, tone, stream=True)
-
-
-def _index_events(index, question: str, search: dict, llm: bool | None, tone: str, stream: bool) -> Iterator[Event]:
-    from ..errors import UsageError
-
-    if tone not in TONES:
-        raise UsageError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
-    settings = index.settings.llm
-    generate = use_llm(settings, llm)  # LLMError before any work when llm=True and none is configured
-    search = {"tags": (), **{k: v for k, v in search.items() if v is not None}}
-    if tone == "customer":
-        search["visibility"] = "public"
-    result = index.search(question, **search)
-    if generate:
-        today = search.get("today")
-        if stream:
-            yield from llm_answer_stream(question, result, index.tokenizer, settings, tone=tone, today=today)
-        else:
-            yield Final(llm_answer(question, result, index.tokenizer, settings, tone=tone, today=today))
-        return
-    answer = extractive_answer(question, result, index.tokenizer)
-    if llm is None:
-        extractive_with_note(answer)
-    if stream:
-        for line in answer.text.splitlines(keepends=True):
-            yield Token(line)
-    yield Final(answer)

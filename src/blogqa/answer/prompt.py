@@ -27,17 +27,17 @@ from dataclasses import dataclass, field
 
 from ..models import Hit, Source
 from .passage import Passage, chunk_units, join_units, question_passages
+from .audience import AUDIENCES, CUSTOMER
 from ..text.chunk import estimate_tokens
 from ..text.hangul import is_korean
 from ..text.llm_text import defuse
 
-TONES = ("internal", "customer")
+TONES = tuple(a.tone for a in AUDIENCES.values())  # "internal", "customer"
 
 # What the model must answer, alone, when the sources do not contain the answer.
 NO_ANSWER = "NO_ANSWER"
 
-HANDOVER_KO = "더 정확한 안내가 필요하시면 담당자에게 문의해 주세요."
-HANDOVER_EN = "If you need more help, please contact our team and a person will follow up."
+HANDOVER_KO, HANDOVER_EN = CUSTOMER.handover_ko, CUSTOMER.handover_en
 
 _RULES = f"""You answer questions about a company blog, using ONLY the numbered sources in the user message.
 
@@ -74,10 +74,6 @@ def system_prompt(tone: str = "internal") -> str:
     if tone not in TONES:
         raise ValueError(f"unknown tone {tone!r}; choose one of {', '.join(TONES)}")
     return _RULES + "\n\n" + _TONE[tone]
-
-
-def handover_line(question: str) -> str:
-    return HANDOVER_KO if is_korean(question) else HANDOVER_EN
 
 
 def source_header(n: int, title: str, date, url: str | None) -> str:

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from ..models import Answer
 from ..text.llm_text import strip_think
-from .events import Event, Final, Rewrite, final_answer, with_final
+from .events import Event, Rewrite, final_answer, with_final
 from .prompt import NO_ANSWER
 
 REWRITE_SYSTEM = """You rewrite the user's LAST message in a conversation about a company blog into ONE standalone search question.
@@ -145,11 +145,14 @@ def standalone(index, question: str, history: list[tuple[str, str]], llm: bool |
 class Conversation:
     """A chat over an Index: history, follow-up rewriting, then `Index.ask` on the rewritten question."""
 
-    def __init__(self, index, llm: bool | None = None, tone: str = "internal", max_turns: int = 4,
-                 **ask_kwargs):
+    def __init__(self, index, llm: bool | None = None, tone: str | None = None, max_turns: int = 4,
+                 audience=None, **ask_kwargs):
+        """`audience` (or its older name `tone`): who the chat is for (answer/audience.py)."""
+        from .audience import audience_named
+
         self.index = index
         self.llm = llm
-        self.tone = tone
+        self.audience = audience_named(audience or tone)
         self.max_turns = max_turns
         self.ask_kwargs = ask_kwargs
         self.history: list[tuple[str, str]] = []
@@ -169,11 +172,8 @@ class Conversation:
         standalone = self.rewrite(question)
         if standalone != question:
             yield Rewrite(standalone)
-        kwargs = dict(self.ask_kwargs, llm=self.llm, tone=self.tone)
-        if stream:
-            events = self.index.ask_stream(standalone, **kwargs)
-        else:
-            events = iter([Final(self.index.ask(standalone, **kwargs))])
+        events = self.index.ask_stream(standalone, **self.ask_kwargs, llm=self.llm, audience=self.audience,
+                                       stream=stream)
 
         def remember(answer: Answer) -> None:
             if standalone != question:

@@ -37,7 +37,7 @@ def cmd_chat(args) -> int:
     from ..answer.rewrite import Conversation
 
     idx = apply_llm_args(open_index(args), args)
-    chat = Conversation(idx, llm=llm_choice(args), tone=args.tone, k=args.k, mode=args.mode,
+    chat = Conversation(idx, llm=llm_choice(args), audience=args.audience, k=args.k, mode=args.mode,
                         visibility="public" if args.public else None)
     interactive = sys.stdin.isatty() and not args.json
     last = None  # the last answer, for /sources

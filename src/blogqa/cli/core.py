@@ -118,7 +118,7 @@ def cmd_ask(args) -> int:
     if not idx.settings.llm.gguf:
         one_thread_query_embedding()  # before the first query loads the embedder
     kwargs = dict(k=args.k, mode=args.mode, visibility="public" if args.public else None, llm=llm_choice(args),
-                  tone=args.tone, **_filters(args))
+                  audience=args.audience, **_filters(args))
     if args.stream:
         from ..answer.events import Final, Token  # answering code loads only when asked
 
@@ -174,8 +174,9 @@ def add_llm_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="LLM model name (else BLOGQA_LLM_MODEL)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
                                       "(else BLOGQA_LLM_BASE_URL)")
-    p.add_argument("--tone", choices=["internal", "customer"], default="internal",
-                   help="internal: concise, all posts (default); customer: polite, public posts only")
+    p.add_argument("--audience", "--tone", dest="audience", choices=["internal", "customer"], default="internal",
+                   help="who reads the answer: internal (concise, all posts; the default) or customer "
+                        "(polite, public posts only, offered a person when the blog has no answer)")
 
 
 def apply_llm_args(idx, args):

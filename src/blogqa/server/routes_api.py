@@ -9,11 +9,12 @@ from typing import Literal
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
+from ..answer.audience import CUSTOMER, INTERNAL, Audience, audience_named
 from ..answer.events import Final, Token
 from ..errors import BlogqaError
 from .routing import TextJSONRoute
 from .schemas import AskRequest, AssistRequest, FeedbackRequest, HandoverRequest, HandoverStatus, RowId
-from .service import Asked, Service, new_answer_id, post_link
+from .service import Asked, Service, new_answer_id
 from .sse import SSE_HEADERS, sse
 from ..answer.email import email_question, questions_in
 from .webhook import deliver_handover
@@ -48,7 +49,7 @@ def search(request: Request, q: str = Query(min_length=1, max_length=2000), k: i
 def _ask_kwargs(body: AskRequest) -> dict:
     return {"k": body.k, "mode": body.mode, "since": body.since, "until": body.until, "tags": body.tags,
             "visibility": None if body.visibility == "all" else "public", "today": body.today,
-            "llm": body.llm, "tone": body.tone}
+            "llm": body.llm, "audience": audience_named(body.tone)}
 
 
 @router.post("/ask", summary="Answer with sources; `stream: true` answers as Server-Sent Events")
@@ -58,11 +59,12 @@ def ask(request: Request, body: AskRequest):
         return StreamingResponse(_stream(svc, body, base_url(request)), media_type="text/event-stream",
                                  headers=SSE_HEADERS)
     asked = svc.ask(body.question, surface="api", **_ask_kwargs(body))
-    return svc.answer_json(asked, base_url(request), public_links=_public_links(body))
+    return svc.answer_json(asked, base_url(request), links=_links(body))
 
 
-def _public_links(body: AskRequest) -> bool:
-    return body.tone == "customer" or body.visibility == "public"
+def _links(body: AskRequest) -> Audience:
+    """Customers' links for a customer's answer, and for one from public posts only."""
+    return CUSTOMER if body.visibility == "public" else audience_named(body.tone)
 
 
 def _stream(svc: Service, body: AskRequest, base: str):
@@ -77,7 +79,7 @@ def _stream(svc: Service, body: AskRequest, base: str):
                 yield sse("token", {"text": event.text})
             elif isinstance(event, Final):
                 asked = Asked(event.answer, answer_id, (time.perf_counter() - start) * 1000)
-                yield sse("answer", svc.answer_json(asked, base, public_links=_public_links(body)))
+                yield sse("answer", svc.answer_json(asked, base, links=_links(body)))
     except BlogqaError as err:
         yield sse("error", {"message": str(err)})
     except Exception:
@@ -92,13 +94,13 @@ def assist(request: Request, body: AssistRequest):
     and `parts`: each question found, in order, with its own answer, abstention and sources."""
     svc = service(request)
     question = email_question(body.email)
-    asked = svc.ask(question, surface="assist", tone="customer", visibility="public", llm=body.llm)
-    out = svc.answer_json(asked, base_url(request), public_links=True)
+    asked = svc.ask(question, surface="assist", audience=CUSTOMER, llm=body.llm)
+    out = svc.answer_json(asked, base_url(request), links=CUSTOMER)
     out["question"] = question
     found = questions_in(body.email)
     parts = [asked] if len(found) <= 1 else [
-        svc.ask(q, surface="assist", tone="customer", visibility="public", llm=body.llm) for q in found]
-    out["parts"] = [{"question": q, **{k: v for k, v in svc.answer_json(a, base_url(request), public_links=True).items()
+        svc.ask(q, surface="assist", audience=CUSTOMER, llm=body.llm) for q in found]
+    out["parts"] = [{"question": q, **{k: v for k, v in svc.answer_json(a, base_url(request), links=CUSTOMER).items()
                                        if k in ("answer", "abstained", "sources", "related", "answer_id")}}
                     for q, a in zip(found or [question], parts)]
     return out
@@ -143,7 +145,7 @@ def get_post(request: Request, post_id: str):
     post = service(request).index.get_post(post_id)
     if post is None:
         raise HTTPException(404, "no such post")
-    return post_json(post, post_link(base_url(request), post.id, post.url, public=False))
+    return post_json(post, INTERNAL.link(base_url(request), post.id, post.url))
 
 
 @router.get("/stats", summary="What the index holds")

@@ -14,6 +14,7 @@ import time
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
+from ..answer.audience import Audience, for_public
 from ..answer.events import Final, Token, answer_as_events
 from ..answer.rewrite import standalone
 from ..errors import BlogqaError
@@ -21,7 +22,7 @@ from ..models import Answer
 from .routes_api import base_url, service
 from .routing import TextJSONRoute
 from .schemas import ChatRequest
-from .service import Service, new_answer_id, post_link
+from .service import Service, new_answer_id
 from .sse import SSE_HEADERS, sse
 
 log = logging.getLogger("blogqa.server")
@@ -36,11 +37,11 @@ def models():
                                         "description": d} for m, d in MODELS.items()]}
 
 
-def sources_text(answer: Answer, base: str, public: bool) -> str:
+def sources_text(answer: Answer, base: str, audience: Audience) -> str:
     """`\\n\\nSources:\\n[1] [Title](link) (2024-05-08)` lines, Markdown so chat UIs make links."""
     if not answer.sources:
         return ""
-    lines = [f"[{s.n}] [{s.title}]({post_link(base, s.post_id, s.url, public)})" + (f" ({s.date})" if s.date else "")
+    lines = [f"[{s.n}] [{s.title}]({audience.link(base, s.post_id, s.url)})" + (f" ({s.date})" if s.date else "")
              for s in answer.sources]
     return "\n\nSources:\n" + "\n".join(lines)
 
@@ -75,15 +76,15 @@ def _tokens(text: str) -> int:
     return len(text.split())  # a documented estimate: whitespace words (no tokenizer download)
 
 
-def _sources_json(answer: Answer, base: str, public: bool) -> list[dict]:
-    return [{**s.to_json(), "link": post_link(base, s.post_id, s.url, public)} for s in answer.sources]
+def _sources_json(answer: Answer, base: str, audience: Audience) -> list[dict]:
+    return [{**s.to_json(), "link": audience.link(base, s.post_id, s.url)} for s in answer.sources]
 
 
-def _blogqa_fields(answer_id: str, answer: Answer, base: str, public: bool, rewritten: str | None) -> dict:
+def _blogqa_fields(answer_id: str, answer: Answer, base: str, audience: Audience, rewritten: str | None) -> dict:
     """The fields blogqa adds to a completion, and to a stream's last chunk (docs/server.md);
     `rewritten`, only when the last user message was a follow-up: the question searched for. A
     message that stood alone is never echoed back (a public reply repeats nothing it was sent)."""
-    fields = {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, public)}
+    fields = {"answer_id": answer_id, "abstained": answer.abstained, "sources": _sources_json(answer, base, audience)}
     return {**fields, "rewritten": rewritten} if rewritten else fields
 
 
@@ -93,16 +94,15 @@ def chat_completions(request: Request, body: ChatRequest):
     last = _question(body)
     question = standalone(svc.index, last, _history(body))
     rewritten = question if question != last else None
-    public = body.model == "blogqa-public"
+    audience = for_public(body.model == "blogqa-public")
     base = base_url(request)
-    kwargs = {"visibility": "public", "tone": "customer"} if public else {}
     if body.stream:
         include_usage = bool((body.stream_options or {}).get("include_usage"))
-        return StreamingResponse(_stream(svc, body.model, question, rewritten, base, public, kwargs, include_usage),
+        return StreamingResponse(_stream(svc, body.model, question, rewritten, base, audience, include_usage),
                                  media_type="text/event-stream", headers=SSE_HEADERS)
-    asked = svc.ask(question, surface="openai", public=public)
+    asked = svc.ask(question, surface="openai", audience=audience)
     answer = asked.answer
-    content = answer.text + sources_text(answer, base, public)
+    content = answer.text + sources_text(answer, base, audience)
     prompt_tokens = sum(_tokens(m.text()) for m in body.messages)
     return {
         "id": f"chatcmpl-{asked.answer_id}", "object": "chat.completion", "created": int(time.time()),
@@ -111,11 +111,11 @@ def chat_completions(request: Request, body: ChatRequest):
                      "logprobs": None}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": _tokens(content),
                   "total_tokens": prompt_tokens + _tokens(content)},
-        **_blogqa_fields(asked.answer_id, answer, base, public, rewritten),
+        **_blogqa_fields(asked.answer_id, answer, base, audience, rewritten),
     }
 
 
-def _stream(svc: Service, model: str, question: str, rewritten: str | None, base: str, public: bool, kwargs: dict,
+def _stream(svc: Service, model: str, question: str, rewritten: str | None, base: str, audience: Audience,
             include_usage: bool):
     answer_id = new_answer_id()
     created = int(time.time())
@@ -128,23 +128,23 @@ def _stream(svc: Service, model: str, question: str, rewritten: str | None, base
     sent = []
     fields: dict = {}  # blogqa's fields, on the finishing chunk and on the usage chunk after it
     try:
-        if public:
+        if audience.visibility:
             # the public guard needs the whole answer before a word of it is shown
-            answer = svc.ask(question, surface="openai", public=True, answer_id=answer_id).answer
+            answer = svc.ask(question, surface="openai", audience=audience, answer_id=answer_id).answer
             events = answer_as_events(answer)
         else:
-            events = svc.ask_events(question, "openai", answer_id, **kwargs)
+            events = svc.ask_events(question, "openai", answer_id, audience=audience)
         for event in events:
             if isinstance(event, Token):
                 sent.append(event.text)
                 yield chunk({"content": event.text})
             elif isinstance(event, Final):
                 answer = event.answer
-                tail = sources_text(answer, base, public)
+                tail = sources_text(answer, base, audience)
                 if tail:
                     sent.append(tail)
                     yield chunk({"content": tail})
-                fields = _blogqa_fields(answer_id, answer, base, public, rewritten)
+                fields = _blogqa_fields(answer_id, answer, base, audience, rewritten)
                 yield chunk({}, "stop", **fields)
     except BlogqaError as err:
         yield sse(None, {"error": {"message": str(err), "type": "server_error", "code": 502}})

@@ -7,7 +7,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from .routes_api import base_url, post_json, service
 from .routing import TextJSONRoute
 from .schemas import FeedbackRequest, HandoverRequest, PublicAskRequest
-from .service import post_link
+from ..answer.audience import CUSTOMER
 from .webhook import deliver_handover
 
 router = APIRouter(tags=["public"], route_class=TextJSONRoute)
@@ -22,7 +22,7 @@ def healthz(request: Request):
 @router.post("/api/public/ask", summary="Answer from public posts only")
 def public_ask(request: Request, body: PublicAskRequest):
     svc = service(request)
-    asked = svc.ask(body.question, surface="public", public=True, conversation_id=body.conversation_id)
+    asked = svc.ask(body.question, surface="public", audience=CUSTOMER, conversation_id=body.conversation_id)
     return svc.answer_json(asked, base_url(request), public=True)
 
 
@@ -49,7 +49,7 @@ def public_handover(request: Request, body: HandoverRequest, background: Backgro
 @router.get("/api/public/posts/{post_id:path}", summary="A public post (404 for internal ones)")
 def public_post(request: Request, post_id: str):
     post = public_post_or_404(request, post_id)
-    return post_json(post, post_link(base_url(request), post.id, post.url, public=True))
+    return post_json(post, CUSTOMER.link(base_url(request), post.id, post.url))
 
 
 def public_post_or_404(request: Request, post_id: str):

@@ -12,8 +12,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Iterator
-from urllib.parse import quote
 
+from ..answer.audience import CUSTOMER, INTERNAL, Audience
 from ..answer.events import Event, Final
 from ..config import Settings
 from ..errors import BlogqaError
@@ -24,20 +24,8 @@ from .text import highlight_terms, snippet, snippet_parts
 
 log = logging.getLogger("blogqa.server")
 
-PUBLIC_ABSTAIN = ("죄송합니다. 공개된 글에서 이 질문에 대한 답을 찾지 못했습니다. 담당자에게 연결해 드릴까요?\n"
-                  "Sorry, our public posts do not answer this. Would you like a person to contact you?")
-
-
 def new_answer_id() -> str:
     return uuid.uuid4().hex
-
-
-def post_link(base_url: str, post_id: str, url: str | None, public: bool) -> str:
-    """The post's own URL when it has one, else this server's viewer page for it."""
-    if url:
-        return url
-    viewer = "/widget/posts/" if public else "/posts/"
-    return base_url.rstrip("/") + viewer + quote(post_id, safe="/")
 
 
 @dataclass
@@ -61,29 +49,28 @@ class Service:
         return post is not None and post.visibility == "public"
 
     def public_guard(self, answer: Answer) -> Answer:
+        """A customer's answer, unless it names a post that is not public (then withheld)."""
         ids = {s.post_id for s in answer.sources} | {h.post.id for h in answer.hits}
         leaked = [pid for pid in ids if not self.is_public_post(pid)]
         if leaked:
             log.error("public answer cited non-public posts %s; withheld", leaked)
-            return Answer(answer.question, PUBLIC_ABSTAIN, True, notes=["withheld"])
-        if answer.abstained:
-            return Answer(answer.question, PUBLIC_ABSTAIN, True, confidence=answer.confidence)
+            return Answer(answer.question, CUSTOMER.abstain_text(answer.question), True, notes=["withheld"])
         return answer
 
     # ---- asking ------------------------------------------------------------------------------
-    def ask(self, question: str, surface: str, public: bool = False, answer_id: str | None = None,
+    def ask(self, question: str, surface: str, audience: Audience = INTERNAL, answer_id: str | None = None,
             conversation_id: str | None = None, **kwargs) -> Asked:
-        """`conversation_id`: the widget's session, logged with the question (None: its own)."""
+        """`audience`: who reads the answer (a customer's pass `public_guard`); `conversation_id`:
+        the widget's session, logged with the question (None: its own)."""
         answer_id = answer_id or new_answer_id()
         start = time.perf_counter()
         try:
-            key = self._cache_key(question, public, kwargs)
+            key = self._cache_key(question, audience, kwargs)
             answer = self.cache.get(key, question) if key else None
             if answer is None:
-                if public:
-                    answer = self.public_guard(self.index.ask(question, visibility="public", tone="customer"))
-                else:
-                    answer = self.index.ask(question, **kwargs)
+                answer = self.index.ask(question, audience=audience, **kwargs)
+                if audience.visibility:
+                    answer = self.public_guard(answer)
                 if key:
                     self.cache.put(key, answer)
         except Exception as err:
@@ -92,7 +79,7 @@ class Service:
         self._log(question, surface, answer_id, start, answer, conversation_id=conversation_id)
         return Asked(answer, answer_id, (time.perf_counter() - start) * 1000)
 
-    def _cache_key(self, question: str, public: bool, options: dict) -> tuple | None:
+    def _cache_key(self, question: str, audience: Audience, options: dict) -> tuple | None:
         """The answer cache's key, or None when the answer may differ each time (an LLM writes it).
         A changed index empties the cache first."""
         llm = options.get("llm")
@@ -103,16 +90,19 @@ class Service:
         if generation != self._cached_generation:
             self.cache.clear()
             self._cached_generation = generation
-        return AnswerCache.key(question, public, options, options.get("today"))
+        return AnswerCache.key(question, audience.name, options, options.get("today"))
 
-    def ask_events(self, question: str, surface: str, answer_id: str, **kwargs) -> Iterator[Event]:
-        """`Index.ask_stream` events, logged once the answer is complete (or failed)."""
+    def ask_events(self, question: str, surface: str, answer_id: str, audience: Audience = INTERNAL,
+                   **kwargs) -> Iterator[Event]:
+        """`Index.ask_stream` events, logged once the answer is complete (or failed); a customer's
+        Final answer passes `public_guard` first."""
         start = time.perf_counter()
         answer = None
         try:
-            for event in self.index.ask_stream(question, **kwargs):
+            for event in self.index.ask_stream(question, audience=audience, **kwargs):
                 if isinstance(event, Final):
-                    answer = event.answer
+                    answer = self.public_guard(event.answer) if audience.visibility else event.answer
+                    event = Final(answer)
                 yield event
         except Exception as err:
             self._log(question, surface, answer_id, start, None, error=err)
@@ -159,33 +149,35 @@ class Service:
         return highlight_terms(query, self.tokenizer())
 
     # ---- JSON shapes -------------------------------------------------------------------------
-    def answer_json(self, asked: Asked, base_url: str, public: bool = False, public_links: bool = False) -> dict:
-        """`public`: the public shape (no hits, no post ids). `public_links`: links a customer can
-        open (the post's URL or the public viewer), for drafts that go out to customers."""
+    def answer_json(self, asked: Asked, base_url: str, public: bool = False, links: Audience = INTERNAL) -> dict:
+        """`public`: the public shape (no hits, no post ids; customers' links). `links`: whose
+        links the sources get — CUSTOMER's (the post's URL or the public viewer) for drafts that
+        go out to customers."""
         a = asked.answer
+        links = CUSTOMER if public else links
         sources = []
         for s in a.sources:
             item = s.to_json()
-            item["link"] = post_link(base_url, s.post_id, s.url, public or public_links)
+            item["link"] = links.link(base_url, s.post_id, s.url)
             sources.append(item)
         if public:
             return {"answer_id": asked.answer_id, "answer": a.text, "abstained": a.abstained,
                     "confidence": round(float(a.confidence), 4),
                     "sources": [{k: x[k] for k in ("n", "title", "date", "link")} for x in sources],
-                    "related": [{"title": r.title, "date": iso(r.date), "link": post_link(base_url, r.post_id, r.url, True)}
+                    "related": [{"title": r.title, "date": iso(r.date), "link": links.link(base_url, r.post_id, r.url)}
                                 for r in a.related],
                     "latency_ms": round(asked.latency_ms, 1)}
         out = a.to_json()
-        related = [{**r.to_json(), "link": post_link(base_url, r.post_id, r.url, public_links)} for r in a.related]
+        related = [{**r.to_json(), "link": links.link(base_url, r.post_id, r.url)} for r in a.related]
         out.update(answer_id=asked.answer_id, sources=sources, related=related, latency_ms=round(asked.latency_ms, 1))
         terms = self.terms(a.question)
-        out["hits"] = [self.hit_json(h, base_url, terms, public_links) for h in a.hits]
+        out["hits"] = [self.hit_json(h, base_url, terms, links) for h in a.hits]
         return out
 
-    def hit_json(self, hit: Hit, base_url: str, terms: list[str], public_links: bool = False) -> dict:
+    def hit_json(self, hit: Hit, base_url: str, terms: list[str], links: Audience = INTERNAL) -> dict:
         item = hit.to_json()
         item["visibility"] = hit.post.visibility
-        item["link"] = post_link(base_url, hit.post.id, hit.post.url, public_links and hit.post.visibility == "public")
+        item["link"] = (links if hit.post.visibility == "public" else INTERNAL).link(base_url, hit.post.id, hit.post.url)
         item["snippet"] = snippet(hit.text, terms)
         item["snippet_parts"] = snippet_parts(item["snippet"], terms, self.tokenizer())  # marks on whole words
         return item
