@@ -112,9 +112,12 @@ def test_the_answer_deep_in_a_long_post_is_sent_in_that_posts_source(queue_blog,
     assert block.index(BEFORE) < block.index(ANSWER)
     assert not answer.abstained and [(s.n, s.title) for s in answer.sources] == [(1, "알림 큐 운영기")]
 
-    offline = idx.ask(QUEUE_Q, llm=False)  # the same passage the offline answer quotes
+    # the same window the offline answer quotes, which reads on past it where the prompt's budget
+    # reads around it instead
+    window = question_passages(QUEUE_Q, idx.search(QUEUE_Q).hits[:1], idx.tokenizer)[0].text
+    offline = idx.ask(QUEUE_Q, llm=False)
     quoted = offline.text.rsplit("[1]", 1)[0].strip()
-    assert ANSWER in quoted and quoted in block
+    assert ANSWER in window and window in block and quoted.startswith(window)
     idx.close()
 
 

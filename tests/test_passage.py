@@ -1,5 +1,6 @@
 """The passage an offline answer quotes (answer/passage.py): units, windows, code for how-to questions."""
-from blogqa.answer.passage import NUMBER_LIKE, answer_shape, best_passage, units, weights
+from blogqa.answer.passage import LIMITS, NUMBER_LIKE, Limits, answer_shape, best_passage, hit_passages, units, weights
+from blogqa.models import Hit, Post
 from blogqa.text.tokens import get_tokenizer
 
 
@@ -20,21 +21,23 @@ def test_lists_tables_and_code_keep_their_structure():
     assert kinds[1].block == kinds[2].block != kinds[0].block != kinds[3].block
 
 
-def _passage(text: str, question: str, howto: bool = False):
+def _passage(text: str, question: str, howto: bool = False, limits: Limits = LIMITS):
     tok = get_tokenizer("kiwi")
     from blogqa.answer.evidence import topic_tokens
 
     parts = units(text)
     token_sets = [set(t) for t in tok.tokens_batch([u.text for u in parts])]
     topic = set(topic_tokens(tok.tokens(question)))
-    return best_passage(parts, token_sets, topic, weights(topic, token_sets), howto, answer_shape(question))
+    return best_passage(parts, token_sets, topic, weights(topic, token_sets), howto, answer_shape(question), limits)
 
 
 def test_the_sentence_that_completes_the_match_comes_with_it():
     text = ("큐 풀이 관리하는 연결이 다 찬 상황에서 요청이 들어오면 일단 기다리게 합니다. 기본값으로는 30초를 기다립니다.\n\n"
             "Poetry는 여러분의 기여를 기다리고 있습니다.")
-    passage = _passage(text, "큐 풀에서 연결이 다 찼을 때 몇 초를 기다리나요?")
-    assert "30초" in passage.text and "Poetry" not in passage.text
+    question = "큐 풀에서 연결이 다 찼을 때 몇 초를 기다리나요?"
+    assert "30초" in _passage(text, question).text  # read on (the shipped limits) into the next paragraph
+    within = _passage(text, question, limits=Limits(read_on=0, read_next=False))  # grown within its paragraph
+    assert "30초" in within.text and "Poetry" not in within.text
 
 
 def test_a_how_to_question_gets_the_command():
@@ -54,3 +57,45 @@ def test_answer_shape_and_windows_stay_short():
     assert answer_shape("How many retries?") is NUMBER_LIKE and answer_shape("배포는 어떻게?") is None
     long = " ".join(f"배포 문장 {i}번은 길게 이어지는 설명입니다." for i in range(60))
     assert len(_passage(long, "배포는 어떻게 하나요?").text) <= 520
+
+
+def _hit(text: str, next_text: str = "") -> Hit:
+    return Hit(Post("p", "제목", text + "\n\n" + next_text), 1.0, text, 1, [], next_text)
+
+
+OOM = ("주소록 1만 명의 데이터를 JSON으로 받으면 OutOfMemory 에러가 발생했습니다. 모바일 기기는 자원이 제한적입니다.\n\n"
+       "어떻게 하면 OOM을 피할 수 있을지 고민했습니다.")
+OOM_NEXT = ("어떻게 하면 OOM을 피할 수 있을지 고민했습니다.\n\n"  # the chunker's one-sentence overlap
+            "그래서 gson 라이브러리를 적용하고, HttpURLConnection의 InputStream에서 바로 객체를 만들었습니다.\n\n"
+            "## 정리\n\n다음 글에서 또 만나요.")
+
+
+def test_reading_on_takes_the_fix_from_the_posts_next_chunk_without_the_overlap_or_the_next_section():
+    question = "JSON 주소록 데이터에서 OutOfMemory가 나면 어떻게 해결했나요?"
+    tok = get_tokenizer("kiwi")
+    from blogqa.answer.evidence import topic_tokens
+
+    topic = set(topic_tokens(tok.tokens(question)))
+    hit = _hit(OOM, OOM_NEXT)
+    shipped_before = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=0, read_next=False))[0]
+    assert "OutOfMemory" in shipped_before.text and "gson" not in shipped_before.text
+    within = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=500, read_next=False))[0]
+    assert "gson" not in within.text and within.text.endswith("고민했습니다.")  # the chunk's end
+    read = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=500, read_next=True))[0]
+    assert read.text.startswith("주소록 1만 명") and "gson" in read.text and "InputStream" in read.text
+    assert read.text.count("어떻게 하면 OOM을 피할 수") == 1  # the overlap is not quoted twice
+    assert "정리" not in read.text and "다음 글" not in read.text  # a heading ends the reading
+    short = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=120, read_next=True))[0]
+    assert len(short.text) < len(read.text) and "InputStream" not in short.text  # the budget holds
+
+
+def test_a_window_never_starts_in_the_next_chunk():
+    tok = get_tokenizer("kiwi")
+    hit = _hit("배포는 매일 합니다.", "Kubernetes 클러스터는 세 개입니다.")
+    topic = {"kubernetes", "클러스터"}
+    passage = hit_passages([hit], topic, tok, howto=False, limits=Limits(read_on=400, read_next=True))[0]
+    assert passage.text.startswith("배포는 매일 합니다.")
+
+
+def test_the_shipped_limits_read_on():
+    assert LIMITS.read_on > 0 and LIMITS.read_next

@@ -78,6 +78,15 @@ def test_records_come_back_in_the_order_asked_without_bodies_skipping_unknown_id
     assert store.records([]) == []
 
 
+def test_a_record_carries_the_text_of_its_posts_next_chunk(backend):
+    """What an answer reads on into (answer/passage.py): the same post's next chunk, "" after the last."""
+    store = backend.open()
+    fill(store)
+    ids = chunk_ids(store)
+    recs = store.records([ids["a#0"], ids["a#1"], ids["b#0"], ids["c#0"]])
+    assert [r.next_text for r in recs] == ["a#1", "", "", "c#1"]
+
+
 def test_chunk_ids_are_distinct_ints_and_stable_across_reopening(backend):
     store = backend.open()
     fill(store)

@@ -70,6 +70,7 @@ class Hit:
     text: str
     chunk_id: int
     more_chunks: list[str] = field(default_factory=list)
+    next_text: str = ""  # the post's chunk after `text` ("" for its last): where an answer reads on
 
     def to_json(self) -> dict:
         return {

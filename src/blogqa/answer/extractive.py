@@ -16,7 +16,7 @@ from .audience import Audience
 from .events import Event, Final, Token
 from .evidence import topic_tokens
 from .gate import Gate
-from .passage import HOWTO, Passage, answer_shape, hit_passages
+from .passage import HOWTO, LIMITS, Limits, Passage, answer_shape, hit_passages
 from .pipeline import abstention
 from ..text.hangul import has_hangul, is_korean
 
@@ -34,12 +34,13 @@ WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat yea
 class ExtractiveAnswerer:
     """The offline Answerer (answer/pipeline.py): no model, no network; streams line by line."""
 
-    def __init__(self, tokenizer, max_posts: int = 3):
+    def __init__(self, tokenizer, max_posts: int = 3, limits: Limits = LIMITS):
         self.tokenizer = tokenizer
         self.max_posts = max_posts
+        self.limits = limits  # how long each quoted passage may be (answer/passage.py)
 
     def answer(self, question: str, result, gate: Gate, audience: Audience, stream: bool = False) -> Iterator[Event]:
-        answer = extractive_answer(question, result, gate, audience, self.tokenizer, self.max_posts)
+        answer = extractive_answer(question, result, gate, audience, self.tokenizer, self.max_posts, self.limits)
         if stream:
             for line in answer.text.splitlines(keepends=True):
                 yield Token(line)
@@ -47,13 +48,13 @@ class ExtractiveAnswerer:
 
 
 def extractive_answer(question: str, result, gate: Gate, audience: Audience, tokenizer,
-                      max_posts: int = 3) -> Answer:
+                      max_posts: int = 3, limits: Limits = LIMITS) -> Answer:
     """Answer from `result` (a SearchResult) whose evidence `gate` is open; abstain when no post
     has a passage for the question."""
     hits: list[Hit] = result.hits
     topic = set(topic_tokens(gate.question_tokens))
     passages = hit_passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
-                            shape=answer_shape(question))
+                            shape=answer_shape(question), limits=limits)
     quoted: list[tuple[Hit, Passage]] = []
     first = passages[0]
     if first is not None:

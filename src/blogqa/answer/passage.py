@@ -4,10 +4,13 @@ A post's matching chunks are cut into units — sentences, list items, table row
 (`units`); hard-wrapped lines of one paragraph are joined first, so a sentence is never quoted as
 a fragment. Every window of consecutive units in one section, up to `MAX_CHARS` (a code block may
 run to `MAX_CODE_CHARS`), is scored by the question's topic words it covers, each weighted by how
-rare it is among the candidate units (`weights`); the best window is then grown forward to
-`MIN_CHARS`, so the sentence that completes the one that matched ("…일단 기다리게 합니다." ->
-"기본값으로는 30초를 기다립니다.") comes with it. Code blocks are candidates only for how-to
-questions (which command, which setting, how to).
+rare it is among the candidate units (`weights`); the best window then reads on (`Limits`):
+through the next sentences and paragraphs up to the next heading, into the post's next chunk,
+while the passage stays within `READ_ON` characters. The sentences that match a question are
+often the ones that restate it — the problem — and the answer follows them: "…일단 기다리게
+합니다." -> "기본값으로는 30초를 기다립니다."; "OutOfMemory 에러가 발생했습니다" -> the next chunk's
+"gson … InputStream". Code blocks are candidates only for how-to questions (which command, which
+setting, how to).
 
 `question_passages` is the whole choice for a search's hits — the question's topic words, how-to
 and answer shape, weights over all the hits' units — so the generated answer's prompt gives the
@@ -28,6 +31,7 @@ MAX_CHARS = 500
 MAX_CODE_CHARS = 900
 MIN_CHARS = 160
 MAX_UNITS = 5
+READ_ON = 500      # chosen leave-one-blog-out by bench/passages.py (docs/benchmarks.md)
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -52,11 +56,35 @@ HOWTO = re.compile(r"어떻게|방법|명령|커맨드|설정|옵션|옵션값|�
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How long a passage may be. The window is at most `max_units` units and `max_chars`
+    characters (`max_code_chars` with a code block). It then grows forward: with `read_on` 0,
+    within its paragraph while shorter than `min_chars` or while its last sentence is unfinished;
+    with `read_on` N, on through the
+    next paragraphs up to the next heading — into the post's next chunk when `read_next` — while
+    the passage stays within N characters."""
+
+    max_chars: int = MAX_CHARS
+    min_chars: int = MIN_CHARS
+    max_code_chars: int = MAX_CODE_CHARS
+    max_units: int = MAX_UNITS
+    read_on: int = READ_ON
+    read_next: bool = True
+
+
+LIMITS = Limits()
+# the generated answer's prompt takes the window grown within its paragraph, and reads around it
+# as far as its own token budget allows (prompt.py)
+PROMPT_LIMITS = Limits(read_on=0, read_next=False)
+
+
+@dataclass(frozen=True)
 class Unit:
     kind: str      # sentence | item | row | code | heading
     text: str
     section: int   # units of one section share the number; windows never cross sections
     block: int     # units of one paragraph/list/table share the number
+    follows: bool = False  # from the post's chunk after the hit's: read on into, never a window
 
 
 def units(text: str) -> list[Unit]:
@@ -172,11 +200,12 @@ def answer_shape(question: str) -> re.Pattern | None:
 
 
 def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: dict[str, float],
-                 howto: bool, shape: re.Pattern | None = None) -> Passage | None:
+                 howto: bool, shape: re.Pattern | None = None, limits: Limits = LIMITS) -> Passage | None:
     """The best window of consecutive units of one section (see the module docstring). A window
     whose text has the answer's `shape` earns as much as one more topic word of average weight; a
     window may not start with a sentence about the post itself."""
-    quotable = [i for i, u in enumerate(parts) if u.kind != "heading" and (howto or u.kind != "code")]
+    quotable = [i for i, u in enumerate(parts) if u.kind != "heading" and (howto or u.kind != "code")
+                and not u.follows]
     starts = [i for i in quotable if not META.search(parts[i].text)] or quotable
     total = sum(w.values()) or 1.0
     bonus = (total / len(w)) if (shape is not None and w) else 0.0
@@ -185,14 +214,14 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
         shaped = False
         covered: set[str] = set()
         size = 0
-        for end in range(start, min(len(parts), start + MAX_UNITS)):
+        for end in range(start, min(len(parts), start + limits.max_units)):
             unit = parts[end]
-            if unit.section != parts[start].section or unit.kind == "heading":
+            if unit.section != parts[start].section or unit.kind == "heading" or unit.follows:
                 break
             if unit.kind == "code" and not howto:
                 break
             size += len(unit.text)
-            if size > (MAX_CODE_CHARS if unit.kind == "code" else MAX_CHARS) and end > start:
+            if size > (limits.max_code_chars if unit.kind == "code" else limits.max_chars) and end > start:
                 break
             covered |= tokens[end] & topic
             shaped = shaped or (bonus > 0 and bool(shape.search(unit.text)))
@@ -211,7 +240,8 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
     size = sum(len(parts[i].text) for i in range(start, end + 1))
     # grow forward within the paragraph (or list) while short, or while the last unit does not end
     # a sentence: the sentence after the one that matched often holds the value asked for
-    while end + 1 < len(parts) and _continues(parts[end], parts[end + 1], size, howto):
+    grows = _reads_on if limits.read_on else _continues
+    while end + 1 < len(parts) and grows(parts[end], parts[end + 1], size, howto, limits):
         end += 1
         size += len(parts[end].text)
     covered = set().union(*(tokens[i] & topic for i in range(start, end + 1)))
@@ -219,15 +249,27 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
     return Passage(join_units(parts[start:end + 1]), score, score / total, len(covered), start, end)
 
 
-def _continues(last: Unit, nxt: Unit, size: int, howto: bool) -> bool:
+def _continues(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits = LIMITS) -> bool:
     if nxt.kind == "heading" or nxt.section != last.section:
         return False
     if nxt.kind == "code":  # the command right after the explanation completes a how-to
-        return howto and last.kind != "code" and size + len(nxt.text) <= MAX_CODE_CHARS
-    if size + len(nxt.text) > MAX_CHARS:
+        return howto and last.kind != "code" and size + len(nxt.text) <= limits.max_code_chars
+    if size + len(nxt.text) > limits.max_chars:
         return False
     unfinished = not _ENDS_SENTENCE.search(last.text)
-    return nxt.block == last.block and (size < MIN_CHARS or unfinished)
+    return nxt.block == last.block and (size < limits.min_chars or unfinished)
+
+
+def _reads_on(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits) -> bool:
+    """Read on while the passage stays within `limits.read_on` characters: an answer often follows
+    the sentences that restate the question (the problem, then the fix)."""
+    if nxt.follows and not last.follows and not limits.read_next:
+        return False
+    if nxt.kind == "heading":
+        return False
+    if nxt.kind == "code":
+        return howto and last.kind != "code" and size + len(nxt.text) <= limits.max_code_chars
+    return size + len(nxt.text) <= limits.read_on
 
 
 def join_units(parts: list[Unit]) -> str:
@@ -243,28 +285,39 @@ def join_units(parts: list[Unit]) -> str:
     return "\n".join(lines)
 
 
-def chunk_units(hit) -> list[list[Unit]]:
+def chunk_units(hit, limits: Limits = LIMITS) -> list[list[Unit]]:
     """The units of each of a hit's chunks (its best chunk, then `more_chunks`), sections numbered
-    on across chunks, so that a window never spans two chunks."""
+    on across chunks, so that a window never spans two chunks. The best chunk's list ends with the
+    units of the post's next chunk (`Hit.next_text`, its overlap with the best chunk left out),
+    marked `follows`, when `limits.read_next`."""
     out: list[list[Unit]] = []
     base = 0
-    for text in [hit.text, *hit.more_chunks]:
+    for n, text in enumerate([hit.text, *hit.more_chunks]):
         mine = [replace(u, section=u.section + base) for u in units(text)]
         if mine:
             base = mine[-1].section + 1
+        following = getattr(hit, "next_text", "") if n == 0 and limits.read_next else ""
+        if following and following not in hit.more_chunks:
+            after = units(following)
+            while after and mine and after[0].text == mine[-1].text:  # the chunker's one-sentence overlap
+                after.pop(0)
+            after = [replace(u, section=u.section + base, block=u.block + 10_000, follows=True) for u in after]
+            if after:
+                base = after[-1].section + 1
+            mine += after
         out.append(mine)
     return out
 
 
-def hit_units(hit) -> list[Unit]:
+def hit_units(hit, limits: Limits = LIMITS) -> list[Unit]:
     """All of a hit's units, chunk after chunk; `Passage.start/end` index this list."""
-    return [u for chunk in chunk_units(hit) for u in chunk]
+    return [u for chunk in chunk_units(hit, limits) for u in chunk]
 
 
 def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
-                 shape: re.Pattern | None = None) -> list[Passage | None]:
+                 shape: re.Pattern | None = None, limits: Limits = LIMITS) -> list[Passage | None]:
     """Each hit's best passage, with topic words weighted over the units of all the hits."""
-    parts = [hit_units(h) for h in hits]
+    parts = [hit_units(h, limits) for h in hits]
     flat = [u.text for p in parts for u in p]
     token_sets = [set(t) for t in tokenizer.tokens_batch(flat)] if flat else []
     w = weights(topic, token_sets)
@@ -272,13 +325,15 @@ def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
     for p in parts:
         mine = token_sets[at:at + len(p)]
         at += len(p)
-        out.append(best_passage(p, mine, topic, w, howto, shape))
+        out.append(best_passage(p, mine, topic, w, howto, shape, limits))
     return out
 
 
-def question_passages(question: str, hits: list, tokenizer, focus: str | None = None) -> list[Passage | None]:
+def question_passages(question: str, hits: list, tokenizer, focus: str | None = None,
+                      limits: Limits = PROMPT_LIMITS) -> list[Passage | None]:
     """Each hit's best passage for `question`, chosen as the offline answerer chooses it: topic
     words from `focus` (the search's cleaned question, when there is one), how-to and answer shape
-    from the question as asked."""
+    from the question as asked; grown as `limits` say (by default as the prompt wants it)."""
     topic = set(topic_tokens(tokenizer.tokens(focus or question)))
-    return hit_passages(hits, topic, tokenizer, howto=bool(HOWTO.search(question)), shape=answer_shape(question))
+    return hit_passages(hits, topic, tokenizer, howto=bool(HOWTO.search(question)), shape=answer_shape(question),
+                        limits=limits)

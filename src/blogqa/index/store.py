@@ -38,6 +38,7 @@ class ChunkRecord:
     post: Post  # body left empty; use Store.get_post for the full text
     heading: str
     text: str
+    next_text: str = ""  # the post's chunk after this one ("" for its last), read on into by answers
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ class Searcher:
             if rec is None:  # the index changed under us; skip rather than fail
                 continue
             more = [records[c].text for c in extra.get(pid, []) if c in records]
-            hits.append(Hit(rec.post, score, rec.text, rec.chunk_id, more))
+            hits.append(Hit(rec.post, score, rec.text, rec.chunk_id, more, rec.next_text))
         return hits
 
 

@@ -1,0 +1,150 @@
+"""How long the offline answer's passage should be: keyword recall against answer length, chosen
+leave-one-blog-out over the six shared blogs.
+
+    .venv/bin/python bench/passages.py            # the grid, the held-out table (Markdown)
+    .venv/bin/python bench/passages.py --json
+
+Every answerable question of bench/data/<blog>_qa.jsonl with `answer_keywords` is searched once
+(hybrid, the shipped settings, its `today`); the evidence gate runs as shipped, and the extractive
+answerer then writes its answer under each passage `Limits` of the grid (answer/passage.py). Per
+blog and setting: keyword recall over the answered questions (the share of a question's keywords
+in its answer, as `blogqa eval` counts it) and the answer's length p50. Two ceilings show how much
+length alone could give: the top post's matching chunks quoted whole, and the whole top post.
+
+Leave one blog out: on the other five blogs, the setting with the best mean keyword recall whose
+answer p50 stays within `--max-p50` characters on every one of them (the issue's limit is 600;
+the default 550 keeps a margin), scored on the sixth. The shipped setting is the one chosen on all
+six. Indexes are bench/common.py's, shared with bench/blogs.py.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+
+from common import REPO, blog_index, table
+
+from blogqa.answer.audience import INTERNAL  # noqa: E402
+from blogqa.answer.events import final_answer  # noqa: E402
+from blogqa.answer.extractive import ExtractiveAnswerer  # noqa: E402
+from blogqa.answer.passage import LIMITS, Limits  # noqa: E402
+from blogqa.answer.pipeline import answer_events  # noqa: E402
+from blogqa.evaluate.answer_checks import keywords_found  # noqa: E402
+from blogqa.evaluate.qa import read_qa  # noqa: E402
+
+BLOG_NAMES = ["hyperconnect", "spoqa", "socar", "saramin", "zum", "dable"]
+DATA = REPO / "bench" / "data"
+# read_on 0 is the older growth (within the paragraph, to min_chars); the others read on to N chars
+GRID = {"read_on": [0, 400, 450, 500, 550, 600], "read_next": [False, True]}
+
+
+def settings() -> list[Limits]:
+    return [Limits(read_on=n, read_next=nx) for n, nx in itertools.product(*GRID.values()) if n or not nx]
+
+
+OLDER = Limits(read_on=0, read_next=False)  # the growth shipped before reading on
+
+
+def label(limits: Limits) -> str:
+    if not limits.read_on:
+        return f"grow to {limits.min_chars} in the paragraph"
+    return f"read on to {limits.read_on}" + (" +next chunk" if limits.read_next else "")
+
+
+def measure(idx, records, grid: list[Limits]) -> dict:
+    """{label: {"recall": [...], "chars": [...]}} over the answered questions, plus the ceilings."""
+    out: dict[str, dict[str, list]] = {label(s): {"recall": [], "chars": []} for s in grid}
+    out["ceiling: matching chunks"] = {"recall": [], "chars": []}
+    out["ceiling: whole post"] = {"recall": [], "chars": []}
+    answerers = {label(s): ExtractiveAnswerer(idx.tokenizer, limits=s) for s in grid}
+    for rec in records:
+        if not (rec.answerable and rec.answer_keywords):
+            continue
+        result = idx.search(rec.question, today=_today(rec))
+        for name, answerer in answerers.items():
+            answer = final_answer(answer_events(rec.question, result, answerer, INTERNAL, idx.tokenizer))
+            if answer.abstained:
+                continue
+            out[name]["recall"].append(keywords_found(answer.text, rec.answer_keywords) / len(rec.answer_keywords))
+            out[name]["chars"].append(len(answer.text))
+        if result.hits:
+            top = result.hits[0]
+            for name, text in (("ceiling: matching chunks", "\n".join([top.text, *top.more_chunks])),
+                               ("ceiling: whole post", (idx.get_post(top.post.id) or top.post).body)):
+                out[name]["recall"].append(keywords_found(text, rec.answer_keywords) / len(rec.answer_keywords))
+                out[name]["chars"].append(len(text))
+    return out
+
+
+def _today(rec):
+    import datetime as dt
+
+    return dt.date.fromisoformat(rec.today) if rec.today else None
+
+
+def summary(cell: dict) -> tuple[float, float, int]:
+    recall = statistics.mean(cell["recall"]) if cell["recall"] else 0.0
+    p50 = statistics.median(cell["chars"]) if cell["chars"] else 0.0
+    return round(recall, 3), p50, len(cell["recall"])
+
+
+def choose(by_blog: dict[str, dict], blogs: list[str], grid: list[Limits], max_p50: float) -> Limits:
+    """The setting with the best mean recall over `blogs` whose p50 is within `max_p50` on each."""
+    def ok(s):
+        return all(summary(by_blog[b][label(s)])[1] <= max_p50 for b in blogs)
+
+    def mean_recall(s):
+        return statistics.mean(summary(by_blog[b][label(s)])[0] for b in blogs)
+
+    fits = [s for s in grid if ok(s)] or [LIMITS]
+    return max(fits, key=lambda s: (round(mean_recall(s), 6), s == LIMITS))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--max-p50", type=float, default=550.0, help="answer length p50 allowed on every training blog")
+    ap.add_argument("--blogs", nargs="+", default=BLOG_NAMES, choices=BLOG_NAMES)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    grid = settings()
+    if LIMITS not in grid:
+        grid.insert(0, LIMITS)
+    by_blog = {}
+    for blog in args.blogs:
+        print(f"[{blog}]", file=sys.stderr)
+        idx = blog_index(blog)
+        by_blog[blog] = measure(idx, read_qa(DATA / f"{blog}_qa.jsonl"), grid)
+        idx.close()
+    held_out = {}
+    if len(args.blogs) > 1:
+        for blog in args.blogs:
+            chosen = choose(by_blog, [b for b in args.blogs if b != blog], grid, args.max_p50)
+            recall, p50, n = summary(by_blog[blog][label(chosen)])
+            shipped = summary(by_blog[blog][label(LIMITS)])
+            held_out[blog] = {"chosen": label(chosen), "keyword_recall": recall, "chars_p50": p50, "answered": n,
+                              "shipped_keyword_recall": shipped[0], "shipped_chars_p50": shipped[1]}
+    on_all = label(choose(by_blog, args.blogs, grid, args.max_p50))
+    out = {"grid": {b: {name: dict(zip(("keyword_recall", "chars_p50", "answered"), summary(cell)))
+                        for name, cell in cells.items()} for b, cells in by_blog.items()},
+           "held_out": held_out, "chosen_on_all": on_all, "shipped": label(LIMITS), "max_p50": args.max_p50}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    names = list(next(iter(by_blog.values())))
+    print("keyword recall / answer chars p50 per setting (answered questions with keywords)\n")
+    print(table(["setting", *args.blogs],
+                [[n, *(f"{out['grid'][b][n]['keyword_recall']:.3f} / {out['grid'][b][n]['chars_p50']:.0f}"
+                       for b in args.blogs)] for n in names]))
+    if held_out:
+        print(f"\nleave one blog out (p50 <= {args.max_p50:g} on each training blog)\n")
+        print(table(["held out", "chosen on the other five", "keyword recall", "chars p50", "shipped recall",
+                     "shipped p50"],
+                    [[b, h["chosen"], h["keyword_recall"], h["chars_p50"], h["shipped_keyword_recall"],
+                      h["shipped_chars_p50"]] for b, h in held_out.items()]))
+    print(f"\nchosen on all: {on_all}; shipped: {label(LIMITS)}")
+
+
+if __name__ == "__main__":
+    main()
