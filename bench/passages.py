@@ -8,7 +8,8 @@ Every answerable question of bench/data/<blog>_qa.jsonl with `answer_keywords` i
 (hybrid, the shipped settings, its `today`); the evidence gate runs as shipped, and the extractive
 answerer then writes its answer under each passage `Limits` of the grid (answer/passage.py). Per
 blog and setting: keyword recall over the answered questions (the share of a question's keywords
-in its answer, as `blogqa eval` counts it) and the answer's length p50. Two ceilings show how much
+in its answer, as `blogqa eval` counts it) and the answer's length p50. `--korquad N` adds a
+column for KorQuAD's first N odd questions (the gold span in the answer), not used for choosing. Two ceilings show how much
 length alone could give: the top post's matching chunks quoted whole, and the whole top post.
 
 Leave one blog out: on the other five blogs, the setting with the best mean keyword recall whose
@@ -31,7 +32,7 @@ from blogqa.answer.events import final_answer  # noqa: E402
 from blogqa.answer.extractive import ExtractiveAnswerer  # noqa: E402
 from blogqa.answer.passage import LIMITS, Limits  # noqa: E402
 from blogqa.answer.pipeline import answer_events  # noqa: E402
-from blogqa.evaluate.answer_checks import keywords_found  # noqa: E402
+from blogqa.evaluate.answer_checks import keywords_found, span_in_answer  # noqa: E402
 from blogqa.evaluate.qa import read_qa  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa", "socar", "saramin", "zum", "dable"]
@@ -60,22 +61,29 @@ def measure(idx, records, grid: list[Limits]) -> dict:
     out["ceiling: whole post"] = {"recall": [], "chars": []}
     answerers = {label(s): ExtractiveAnswerer(idx.tokenizer, limits=s) for s in grid}
     for rec in records:
-        if not (rec.answerable and rec.answer_keywords):
+        if not (rec.answerable and (rec.answer_keywords or rec.type == "korquad")):
             continue
         result = idx.search(rec.question, today=_today(rec))
         for name, answerer in answerers.items():
             answer = final_answer(answer_events(rec.question, result, answerer, INTERNAL, idx.tokenizer))
             if answer.abstained:
                 continue
-            out[name]["recall"].append(keywords_found(answer.text, rec.answer_keywords) / len(rec.answer_keywords))
+            out[name]["recall"].append(found(answer.text, rec))
             out[name]["chars"].append(len(answer.text))
         if result.hits:
             top = result.hits[0]
             for name, text in (("ceiling: matching chunks", "\n".join([top.text, *top.more_chunks])),
                                ("ceiling: whole post", (idx.get_post(top.post.id) or top.post).body)):
-                out[name]["recall"].append(keywords_found(text, rec.answer_keywords) / len(rec.answer_keywords))
+                out[name]["recall"].append(found(text, rec))
                 out[name]["chars"].append(len(text))
     return out
+
+
+def found(text: str, rec) -> float:
+    """The share of the question's keywords in `text`; for KorQuAD, 1.0 when the gold span is in it."""
+    if rec.type == "korquad":
+        return float(span_in_answer(text, rec.answer))
+    return keywords_found(text, rec.answer_keywords) / len(rec.answer_keywords)
 
 
 def _today(rec):
@@ -106,43 +114,58 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--max-p50", type=float, default=550.0, help="answer length p50 allowed on every training blog")
     ap.add_argument("--blogs", nargs="+", default=BLOG_NAMES, choices=BLOG_NAMES)
+    ap.add_argument("--korquad", type=int, metavar="N", default=0,
+                    help="also KorQuAD's first N odd questions (span recall), reported beside the blogs")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     grid = settings()
-    if LIMITS not in grid:
-        grid.insert(0, LIMITS)
+    for extra in (LIMITS, OLDER):
+        if extra not in grid:
+            grid.insert(0, extra)
     by_blog = {}
     for blog in args.blogs:
         print(f"[{blog}]", file=sys.stderr)
         idx = blog_index(blog)
         by_blog[blog] = measure(idx, read_qa(DATA / f"{blog}_qa.jsonl"), grid)
         idx.close()
+    korquad = {}
+    if args.korquad:
+        from common import KORQUAD, korquad_location
+        from blogqa.evaluate.build import index_posts
+        from blogqa.evaluate.korquad import load_korquad
+
+        print("[korquad odd]", file=sys.stderr)
+        posts, records = load_korquad(KORQUAD, split="odd")
+        idx = index_posts(korquad_location(), posts, f"korquad://{KORQUAD.resolve()}", progress=True)
+        korquad = measure(idx, records[:args.korquad], grid)
+        idx.close()
     held_out = {}
     if len(args.blogs) > 1:
         for blog in args.blogs:
             chosen = choose(by_blog, [b for b in args.blogs if b != blog], grid, args.max_p50)
             recall, p50, n = summary(by_blog[blog][label(chosen)])
-            shipped = summary(by_blog[blog][label(LIMITS)])
+            before = summary(by_blog[blog][label(OLDER)])
             held_out[blog] = {"chosen": label(chosen), "keyword_recall": recall, "chars_p50": p50, "answered": n,
-                              "shipped_keyword_recall": shipped[0], "shipped_chars_p50": shipped[1]}
+                              "before_keyword_recall": before[0], "before_chars_p50": before[1]}
     on_all = label(choose(by_blog, args.blogs, grid, args.max_p50))
+    columns = {**by_blog, **({"korquad (span)": korquad} if korquad else {})}
     out = {"grid": {b: {name: dict(zip(("keyword_recall", "chars_p50", "answered"), summary(cell)))
-                        for name, cell in cells.items()} for b, cells in by_blog.items()},
+                        for name, cell in cells.items()} for b, cells in columns.items()},
            "held_out": held_out, "chosen_on_all": on_all, "shipped": label(LIMITS), "max_p50": args.max_p50}
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return
     names = list(next(iter(by_blog.values())))
     print("keyword recall / answer chars p50 per setting (answered questions with keywords)\n")
-    print(table(["setting", *args.blogs],
+    print(table(["setting", *columns],
                 [[n, *(f"{out['grid'][b][n]['keyword_recall']:.3f} / {out['grid'][b][n]['chars_p50']:.0f}"
-                       for b in args.blogs)] for n in names]))
+                       for b in columns)] for n in names]))
     if held_out:
         print(f"\nleave one blog out (p50 <= {args.max_p50:g} on each training blog)\n")
-        print(table(["held out", "chosen on the other five", "keyword recall", "chars p50", "shipped recall",
-                     "shipped p50"],
-                    [[b, h["chosen"], h["keyword_recall"], h["chars_p50"], h["shipped_keyword_recall"],
-                      h["shipped_chars_p50"]] for b, h in held_out.items()]))
+        print(table(["held out", "chosen on the other five", "keyword recall", "chars p50",
+                     f"before ({label(OLDER)})", "before p50"],
+                    [[b, h["chosen"], h["keyword_recall"], h["chars_p50"], h["before_keyword_recall"],
+                      h["before_chars_p50"]] for b, h in held_out.items()]))
     print(f"\nchosen on all: {on_all}; shipped: {label(LIMITS)}")
 
 

@@ -146,4 +146,4 @@ def test_audience_names_and_their_words():
         audience_named("vip")
     assert CUSTOMER.abstain_text("요금이 얼마인가요?").startswith("죄송합니다.")
     assert CUSTOMER.abstain_text("How much is it?").startswith("Sorry,")
-    assert INTERNAL.handover_line("요금?") == "" and CUSTOMER.handover_line("요금?").endswith("문의해 주세요.")
+    assert INTERNAL.handover_ko == "" and CUSTOMER.handover_ko.endswith("문의해 주세요.")

@@ -24,7 +24,7 @@ class Audience:
     tone: str                  # the prompt's tone (prompt.py)
     abstain_ko: str
     abstain_en: str
-    handover_ko: str           # the line that offers a person (customers only; "" for none)
+    handover_ko: str           # the line the model ends an unsure answer with (customers only; "" for none)
     handover_en: str
     viewer: str                # this server's page for a post without a URL of its own
 
@@ -35,9 +35,6 @@ class Audience:
         'Sorry, our public posts do not answer this. Would you like a person to contact you?'
         """
         return self.abstain_ko if is_korean(question) else self.abstain_en
-
-    def handover_line(self, question: str) -> str:
-        return self.handover_ko if is_korean(question) else self.handover_en
 
     def link(self, base_url: str, post_id: str, url: str | None) -> str:
         """The post's own URL when it has one, else this server's viewer page for it.
