@@ -56,7 +56,8 @@ def test_a_sentence_about_the_post_does_not_start_the_answer():
 def test_answer_shape_and_windows_stay_short():
     assert answer_shape("How many retries?") is NUMBER_LIKE and answer_shape("배포는 어떻게?") is None
     long = " ".join(f"배포 문장 {i}번은 길게 이어지는 설명입니다." for i in range(60))
-    assert len(_passage(long, "배포는 어떻게 하나요?").text) <= 520
+    assert len(_passage(long, "배포는 어떻게 하나요?").text) <= LIMITS.read_on  # as quoted, separators counted
+    assert len(_passage(long, "배포는 어떻게 하나요?", limits=Limits(read_on=0, read_next=False)).text) <= 520
 
 
 def _hit(text: str, next_text: str = "") -> Hit:

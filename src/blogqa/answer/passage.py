@@ -237,13 +237,18 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
             return None
         best = (0.0, quotable[0], quotable[0])
     _, start, end = best
-    size = sum(len(parts[i].text) for i in range(start, end + 1))
-    # grow forward within the paragraph (or list) while short, or while the last unit does not end
-    # a sentence: the sentence after the one that matched often holds the value asked for
-    grows = _reads_on if limits.read_on else _continues
-    while end + 1 < len(parts) and grows(parts[end], parts[end + 1], size, howto, limits):
-        end += 1
-        size += len(parts[end].text)
+    if limits.read_on:  # read on while the text as quoted (separators counted) stays within read_on
+        size = len(join_units(parts[start:end + 1]))
+        while end + 1 < len(parts) and _reads_on(parts[end], parts[end + 1], size + 1, howto, limits):
+            end += 1
+            size += 1 + len(parts[end].text)
+    else:
+        # grow forward within the paragraph (or list) while short, or while the last unit does not
+        # end a sentence: the sentence after the one that matched often holds the value asked for
+        size = sum(len(parts[i].text) for i in range(start, end + 1))
+        while end + 1 < len(parts) and _continues(parts[end], parts[end + 1], size, howto, limits):
+            end += 1
+            size += len(parts[end].text)
     covered = set().union(*(tokens[i] & topic for i in range(start, end + 1)))
     score = sum(w[t] for t in covered)
     return Passage(join_units(parts[start:end + 1]), score, score / total, len(covered), start, end)
