@@ -100,3 +100,12 @@ def test_a_window_never_starts_in_the_next_chunk():
 
 def test_the_shipped_limits_read_on():
     assert LIMITS.read_on > 0 and LIMITS.read_next
+
+
+def test_a_heading_path_the_chunker_wrote_is_a_heading_and_ends_the_reading():
+    text = ("웹소켓 대신 다른 방식을 골랐습니다.\n\n4. 기술적 고민 > 4.1 재민 님의 고민 > 4.1.2 여러 선택지\n"
+            "- 양방향 통신을 위한 새로운 프로토콜입니다.")
+    got = [(u.kind, u.text) for u in units(text)]
+    assert got[1] == ("heading", "4. 기술적 고민 > 4.1 재민 님의 고민 > 4.1.2 여러 선택지")
+    assert [k for k, _ in got] == ["sentence", "heading", "item"]
+    assert "4.1.2" not in _passage(text, "웹소켓 대신 어떤 방식을 골랐나요?").text

@@ -127,7 +127,7 @@ def units(text: str) -> list[Unit]:
             code = []
         elif not line.strip():
             flush_paragraph()
-        elif _HEADING.match(line):
+        elif _HEADING.match(line) or _is_heading_path(line):
             flush_paragraph()
             section += 1
             out.append(Unit("heading", _HEADING.sub("", line).strip(), section, block))
@@ -263,6 +263,18 @@ def _continues(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits = L
         return False
     unfinished = not _ENDS_SENTENCE.search(last.text)
     return nxt.block == last.block and (size < limits.min_chars or unfinished)
+
+
+def _is_heading_path(line: str) -> bool:
+    """A heading path the chunker wrote into a chunk's text ("A > B > C", where a short section
+    was merged into the next): a heading, not a line of the post.
+
+    >>> _is_heading_path("4. 기술적 고민 > 4.1 재민 님의 고민"), _is_heading_path("성능은 A > B 입니다.")
+    (True, False)
+    """
+    parts = line.strip().split(" > ")
+    return len(parts) >= 2 and len(line) <= 200 and all(
+        0 < len(p) <= 60 and not _ENDS_SENTENCE.search(p) for p in parts)
 
 
 def _reads_on(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits) -> bool:
