@@ -3,6 +3,7 @@ leave-one-blog-out over the six shared blogs.
 
     .venv/bin/python bench/passages.py            # the grid, the held-out table (Markdown)
     .venv/bin/python bench/passages.py --json
+    .venv/bin/python bench/passages.py --latency hyperconnect   # ask p50, shipped vs older, one process
 
 Every answerable question of bench/data/<blog>_qa.jsonl with `answer_keywords` is searched once
 (hybrid, the shipped settings, its `today`); the evidence gate runs as shipped, and the extractive
@@ -110,14 +111,50 @@ def choose(by_blog: dict[str, dict], blogs: list[str], grid: list[Limits], max_p
     return max(fits, key=lambda s: (round(mean_recall(s), 6), s == LIMITS))
 
 
+def latency(blog: str, rounds: int = 2) -> dict:
+    """ask p50/p95 (search + answer, model load excluded) with the shipped limits against the
+    older growth, alternating the two over the blog's questions in one process."""
+    import time
+
+    idx = blog_index(blog)
+    records = read_qa(DATA / f"{blog}_qa.jsonl")
+    idx.ask(records[0].question, llm=False)  # loads the models
+    sides = {"older": ExtractiveAnswerer(idx.tokenizer, limits=OLDER),
+             "shipped": ExtractiveAnswerer(idx.tokenizer, limits=LIMITS)}
+    ms: dict[str, list[float]] = {name: [] for name in sides}
+    for n in range(rounds):
+        for rec in records:
+            for name in (list(sides) if n % 2 == 0 else list(sides)[::-1]):
+                start = time.perf_counter()
+                result = idx.search(rec.question, today=_today(rec))
+                final_answer(answer_events(rec.question, result, sides[name], INTERNAL, idx.tokenizer))
+                ms[name].append((time.perf_counter() - start) * 1000)
+    idx.close()
+    out = {name: {"p50_ms": round(statistics.median(v), 1), "p95_ms": round(sorted(v)[int(len(v) * 0.95)], 1),
+                  "asks": len(v)} for name, v in ms.items()}
+    out["ratio_p50"] = round(out["shipped"]["p50_ms"] / out["older"]["p50_ms"], 3)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--max-p50", type=float, default=550.0, help="answer length p50 allowed on every training blog")
     ap.add_argument("--blogs", nargs="+", default=BLOG_NAMES, choices=BLOG_NAMES)
     ap.add_argument("--korquad", type=int, metavar="N", default=0,
                     help="also KorQuAD's first N odd questions (span recall), reported beside the blogs")
+    ap.add_argument("--latency", choices=BLOG_NAMES, metavar="BLOG",
+                    help="only time ask on BLOG: the shipped limits against the older growth")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.latency:
+        timing = latency(args.latency)
+        if args.json:
+            print(json.dumps(timing))
+        else:
+            print(table(["answerer", "ask p50 ms", "ask p95 ms", "asks"],
+                        [[n, timing[n]["p50_ms"], timing[n]["p95_ms"], timing[n]["asks"]] for n in ("older", "shipped")]))
+            print(f"\nshipped / older p50: {timing['ratio_p50']}")
+        return
     grid = settings()
     for extra in (LIMITS, OLDER):
         if extra not in grid:
