@@ -13,8 +13,9 @@ often the ones that restate it — the problem — and the answer follows them: 
 setting, how to).
 
 `question_passages` is the whole choice for a search's hits — the question's topic words, how-to
-and answer shape, weights over all the hits' units — so the generated answer's prompt gives the
-model the same passage the offline answer would quote (answer/prompt.py).
+and answer shape, weights over all the hits' units — so the generated answer's prompt is built
+around the same window the offline answer quotes (answer/prompt.py), grown within its paragraph
+(`PROMPT_LIMITS`) and then by the prompt's own budget instead of reading on.
 
     >>> [u.kind for u in units("첫 문장입니다. 둘째\\n줄이 이어집니다.\\n\\n- 항목\\n```\\nls -al\\n```")]
     ['sentence', 'sentence', 'item', 'code']
@@ -60,9 +61,8 @@ class Limits:
     """How long a passage may be. The window is at most `max_units` units and `max_chars`
     characters (`max_code_chars` with a code block). It then grows forward: with `read_on` 0,
     within its paragraph while shorter than `min_chars` or while its last sentence is unfinished;
-    with `read_on` N, on through the
-    next paragraphs up to the next heading — into the post's next chunk when `read_next` — while
-    the passage stays within N characters."""
+    with `read_on` N, on through the next paragraphs up to the next heading (into the post's next
+    chunk when `read_next`) while the passage as quoted stays within N characters."""
 
     max_chars: int = MAX_CHARS
     min_chars: int = MIN_CHARS
