@@ -13,6 +13,7 @@ Migrations use `run_script` for several statements, never `executescript` (which
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Callable, Sequence
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -20,6 +21,21 @@ Migration = Callable[[sqlite3.Connection], None]
 
 class SchemaTooNew(sqlite3.DatabaseError):
     """The file was written by a newer blogqa, with migrations this one does not know."""
+
+
+def open_wal(db: sqlite3.Connection, migrations: Sequence[Migration], seconds: float = 10.0) -> list[int]:
+    """WAL mode, then `run`. Switching a new file to WAL while another connection opens it can
+    fail at once with "database is locked" (SQLite does not wait on the busy timeout there), so
+    both steps are retried until `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return run(db, migrations)
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def version(db: sqlite3.Connection) -> int:

@@ -1,7 +1,8 @@
 """The embedded events log: one SQLite file (WAL, so several workers on one machine can share it).
 
 Schema changes are numbered migrations recorded in `PRAGMA user_version`, applied by
-`blogqa.sqlite_migrations.run` under `BEGIN IMMEDIATE`, so two workers starting at once migrate once.
+`blogqa.sqlite_migrations.open_wal` (WAL, then `run` under `BEGIN IMMEDIATE`), so two workers
+starting at once migrate once.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import threading
 from pathlib import Path
 
 from ..errors import UsageError
-from ..sqlite_migrations import run, run_script
+from ..sqlite_migrations import open_wal, run_script
 from .store import EventStore, iso, origin_of
 
 
@@ -82,9 +83,7 @@ class SqliteEventStore(EventStore):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=10, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            run(self._db, MIGRATIONS)
+            open_wal(self._db, MIGRATIONS)
         except (OSError, sqlite3.Error) as err:  # `blogqa serve` shows this line and exits 2
             raise UsageError(f"{self.path}: cannot open the events database ({err}); pass --events PATH") from None
 
