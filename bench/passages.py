@@ -31,14 +31,14 @@ from common import REPO, blog_index, table
 from blogqa.answer.audience import INTERNAL  # noqa: E402
 from blogqa.answer.events import final_answer  # noqa: E402
 from blogqa.answer.extractive import ExtractiveAnswerer  # noqa: E402
-from blogqa.answer.passage import LIMITS, Limits  # noqa: E402
+from blogqa.answer.passage import IN_PARAGRAPH, LIMITS, MIN_CHARS, Limits  # noqa: E402
 from blogqa.answer.pipeline import answer_events  # noqa: E402
 from blogqa.evaluate.answer_checks import keywords_found, span_in_answer  # noqa: E402
 from blogqa.evaluate.qa import read_qa  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa", "socar", "saramin", "zum", "dable"]
 DATA = REPO / "bench" / "data"
-# read_on 0 is the older growth (within the paragraph, to min_chars); the others read on to N chars
+# read_on 0 is the older growth (within the paragraph, to MIN_CHARS); the others read on to N chars
 GRID = {"read_on": [0, 400, 450, 500, 550, 600], "read_next": [False, True]}
 
 
@@ -46,12 +46,12 @@ def settings() -> list[Limits]:
     return [Limits(read_on=n, read_next=nx) for n, nx in itertools.product(*GRID.values()) if n or not nx]
 
 
-OLDER = Limits(read_on=0, read_next=False)  # the growth shipped before reading on
+OLDER = IN_PARAGRAPH  # the growth shipped before reading on
 
 
 def label(limits: Limits) -> str:
     if not limits.read_on:
-        return f"grow to {limits.min_chars} in the paragraph"
+        return f"grow to {MIN_CHARS} in the paragraph"
     return f"read on to {limits.read_on}" + (" +next chunk" if limits.read_next else "")
 
 

@@ -1,5 +1,6 @@
 """The passage an offline answer quotes (answer/passage.py): units, windows, code for how-to questions."""
-from blogqa.answer.passage import LIMITS, NUMBER_LIKE, Limits, answer_shape, best_passage, hit_passages, units, weights
+from blogqa.answer.passage import (IN_PARAGRAPH, LIMITS, NUMBER_LIKE, Limits, answer_shape, best_passage,
+                                   hit_passages, units, weights)
 from blogqa.models import Hit, Post
 from blogqa.text.tokens import get_tokenizer
 
@@ -36,7 +37,7 @@ def test_the_sentence_that_completes_the_match_comes_with_it():
             "Poetry는 여러분의 기여를 기다리고 있습니다.")
     question = "큐 풀에서 연결이 다 찼을 때 몇 초를 기다리나요?"
     assert "30초" in _passage(text, question).text  # read on (the shipped limits) into the next paragraph
-    within = _passage(text, question, limits=Limits(read_on=0, read_next=False))  # grown within its paragraph
+    within = _passage(text, question, limits=IN_PARAGRAPH)  # grown within its paragraph
     assert "30초" in within.text and "Poetry" not in within.text
 
 
@@ -57,7 +58,7 @@ def test_answer_shape_and_windows_stay_short():
     assert answer_shape("How many retries?") is NUMBER_LIKE and answer_shape("배포는 어떻게?") is None
     long = " ".join(f"배포 문장 {i}번은 길게 이어지는 설명입니다." for i in range(60))
     assert len(_passage(long, "배포는 어떻게 하나요?").text) <= LIMITS.read_on  # as quoted, separators counted
-    assert len(_passage(long, "배포는 어떻게 하나요?", limits=Limits(read_on=0, read_next=False)).text) <= 520
+    assert len(_passage(long, "배포는 어떻게 하나요?", limits=IN_PARAGRAPH).text) <= 520
 
 
 def _hit(text: str, next_text: str = "") -> Hit:
@@ -78,7 +79,7 @@ def test_reading_on_takes_the_fix_from_the_posts_next_chunk_without_the_overlap_
 
     topic = set(topic_tokens(tok.tokens(question)))
     hit = _hit(OOM, OOM_NEXT)
-    shipped_before = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=0, read_next=False))[0]
+    shipped_before = hit_passages([hit], topic, tok, howto=True, limits=IN_PARAGRAPH)[0]
     assert "OutOfMemory" in shipped_before.text and "gson" not in shipped_before.text
     within = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=500, read_next=False))[0]
     assert "gson" not in within.text and within.text.endswith("고민했습니다.")  # the chunk's end

@@ -15,7 +15,7 @@ setting, how to).
 `question_passages` is the whole choice for a search's hits — the question's topic words, how-to
 and answer shape, weights over all the hits' units — so the generated answer's prompt is built
 around the same window the offline answer quotes (answer/prompt.py), grown within its paragraph
-(`PROMPT_LIMITS`) and then by the prompt's own budget instead of reading on.
+(`IN_PARAGRAPH`) and then by the prompt's own budget instead of reading on.
 
     >>> [u.kind for u in units("첫 문장입니다. 둘째\\n줄이 이어집니다.\\n\\n- 항목\\n```\\nls -al\\n```")]
     ['sentence', 'sentence', 'item', 'code']
@@ -58,24 +58,20 @@ HOWTO = re.compile(r"어떻게|방법|명령|커맨드|설정|옵션|옵션값|�
 
 @dataclass(frozen=True)
 class Limits:
-    """How long a passage may be. The window is at most `max_units` units and `max_chars`
-    characters (`max_code_chars` with a code block). It then grows forward: with `read_on` 0,
-    within its paragraph while shorter than `min_chars` or while its last sentence is unfinished;
-    with `read_on` N, on through the next paragraphs up to the next heading (into the post's next
-    chunk when `read_next`) while the passage as quoted stays within N characters."""
+    """How far a passage grows past its window (at most `MAX_UNITS` units and `MAX_CHARS`
+    characters, `MAX_CODE_CHARS` with a code block). With `read_on` 0, within its paragraph while
+    shorter than `MIN_CHARS` or while its last sentence is unfinished; with `read_on` N, on through
+    the next paragraphs up to the next heading (into the post's next chunk when `read_next`) while
+    the passage as quoted stays within N characters."""
 
-    max_chars: int = MAX_CHARS
-    min_chars: int = MIN_CHARS
-    max_code_chars: int = MAX_CODE_CHARS
-    max_units: int = MAX_UNITS
     read_on: int = READ_ON
     read_next: bool = True
 
 
 LIMITS = Limits()
-# the generated answer's prompt takes the window grown within its paragraph, and reads around it
-# as far as its own token budget allows (prompt.py)
-PROMPT_LIMITS = Limits(read_on=0, read_next=False)
+# the window grown within its paragraph: the growth before reading on, and what the generated
+# answer's prompt takes (it reads around it as far as its own token budget allows, prompt.py)
+IN_PARAGRAPH = Limits(read_on=0, read_next=False)
 
 
 @dataclass(frozen=True)
@@ -214,14 +210,14 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
         shaped = False
         covered: set[str] = set()
         size = 0
-        for end in range(start, min(len(parts), start + limits.max_units)):
+        for end in range(start, min(len(parts), start + MAX_UNITS)):
             unit = parts[end]
             if unit.section != parts[start].section or unit.kind == "heading" or unit.follows:
                 break
             if unit.kind == "code" and not howto:
                 break
             size += len(unit.text)
-            if size > (limits.max_code_chars if unit.kind == "code" else limits.max_chars) and end > start:
+            if size > (MAX_CODE_CHARS if unit.kind == "code" else MAX_CHARS) and end > start:
                 break
             covered |= tokens[end] & topic
             shaped = shaped or (bonus > 0 and bool(shape.search(unit.text)))
@@ -258,11 +254,11 @@ def _continues(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits = L
     if nxt.kind == "heading" or nxt.section != last.section:
         return False
     if nxt.kind == "code":  # the command right after the explanation completes a how-to
-        return howto and last.kind != "code" and size + len(nxt.text) <= limits.max_code_chars
-    if size + len(nxt.text) > limits.max_chars:
+        return howto and last.kind != "code" and size + len(nxt.text) <= MAX_CODE_CHARS
+    if size + len(nxt.text) > MAX_CHARS:
         return False
     unfinished = not _ENDS_SENTENCE.search(last.text)
-    return nxt.block == last.block and (size < limits.min_chars or unfinished)
+    return nxt.block == last.block and (size < MIN_CHARS or unfinished)
 
 
 def _is_heading_path(line: str) -> bool:
@@ -285,7 +281,7 @@ def _reads_on(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits) -> 
     if nxt.kind == "heading":
         return False
     if nxt.kind == "code":
-        return howto and last.kind != "code" and size + len(nxt.text) <= limits.max_code_chars
+        return howto and last.kind != "code" and size + len(nxt.text) <= MAX_CODE_CHARS
     return size + len(nxt.text) <= limits.read_on
 
 
@@ -313,7 +309,7 @@ def chunk_units(hit, limits: Limits = LIMITS) -> list[list[Unit]]:
         mine = [replace(u, section=u.section + base) for u in units(text)]
         if mine:
             base = mine[-1].section + 1
-        following = getattr(hit, "next_text", "") if n == 0 and limits.read_next else ""
+        following = hit.next_text if n == 0 and limits.read_next else ""
         if following and following not in hit.more_chunks:
             after = units(following)
             while after and mine and after[0].text == mine[-1].text:  # the chunker's one-sentence overlap
@@ -347,7 +343,7 @@ def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
 
 
 def question_passages(question: str, hits: list, tokenizer, focus: str | None = None,
-                      limits: Limits = PROMPT_LIMITS) -> list[Passage | None]:
+                      limits: Limits = IN_PARAGRAPH) -> list[Passage | None]:
     """Each hit's best passage for `question`, chosen as the offline answerer chooses it: topic
     words from `focus` (the search's cleaned question, when there is one), how-to and answer shape
     from the question as asked; grown as `limits` say (by default as the prompt wants it)."""

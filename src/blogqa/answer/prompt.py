@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import Hit, Source
-from .passage import PROMPT_LIMITS, Passage, chunk_units, join_units, question_passages
+from .passage import IN_PARAGRAPH, Passage, chunk_units, join_units, question_passages
 from .audience import AUDIENCES, CUSTOMER
 from ..text.chunk import estimate_tokens
 from ..text.hangul import is_korean
@@ -147,7 +147,7 @@ def select_context(hits: list[Hit], budget: int, passages: list[Passage | None] 
         if passage is None:
             offer(i, hit.text)
             continue
-        used_chunk[i], parts, first, last = _locate(chunk_units(hit, PROMPT_LIMITS), passage)
+        used_chunk[i], parts, first, last = _locate(chunk_units(hit, IN_PARAGRAPH), passage)
         if take(i, [join_units(parts[first:last + 1])]):
             spans[i] = (parts, first, last)
         else:
