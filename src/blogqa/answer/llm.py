@@ -53,7 +53,8 @@ class LLMAnswerer:
                               today=self.today, tokenizer=self.tokenizer, focus=getattr(result.intent, "cleaned", None))
         if not prompt.sources:
             answer = abstention(question, result, audience, gate, notes=["no source fits in llm.context_tokens"])
-            yield Token(answer.text)
+            if stream:
+                yield Token(answer.text)
             yield Final(answer)
             return
         backend = self.backend or get_backend(settings)
