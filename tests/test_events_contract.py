@@ -3,12 +3,12 @@ the same way, m002 keeps old rows and back-fills `origin`, purging and redaction
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from concurrency_util import at_once
 from events_contract import OLD_ROWS, WIDE, Backend, write_m001_postgres, write_m001_sqlite
 from pg import database_for_test
 
@@ -174,19 +174,7 @@ def schema_versions(backend, events) -> list[int]:
 
 
 def test_workers_opening_a_new_log_at_once_migrate_once(backend):
-    opened, errors = [], []
-
-    def open_one():
-        try:
-            opened.append(backend.open())
-        except Exception as err:  # noqa: BLE001 - the assertion below shows it
-            errors.append(err)
-
-    threads = [threading.Thread(target=open_one) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    opened, errors = at_once(backend.open)
     assert errors == [] and len(opened) == 4
     for i, store in enumerate(opened):
         store.log_question(kind="ask", surface="api", question=f"q{i}", latency_ms=1, answer_id=f"c{i}")
@@ -232,18 +220,6 @@ def test_four_workers_creating_new_sqlite_logs_at_once_never_see_a_locked_databa
     from blogqa.events.sqlite import MIGRATIONS, SqliteEventStore
 
     for n in range(25):
-        opened, errors = [], []
-
-        def open_one(path=tmp_path / f"events-{n}.sqlite"):
-            try:
-                opened.append(SqliteEventStore(path))
-            except Exception as err:  # noqa: BLE001 - the assertion below shows it
-                errors.append(err)
-
-        threads = [threading.Thread(target=open_one) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        opened, errors = at_once(lambda path=tmp_path / f"events-{n}.sqlite": SqliteEventStore(path))
         assert errors == [] and len(opened) == 4
         assert {store._select("PRAGMA user_version")[0]["user_version"] for store in opened} == {len(MIGRATIONS)}

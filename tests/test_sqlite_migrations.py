@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
 
 import bm25s
@@ -18,6 +17,7 @@ from blogqa.index.source_record import SourceRecord
 from blogqa.index.store import BM25_B, BM25_K1, FORMAT_VERSION, IndexMeta
 from blogqa.models import Chunk, Filters, Post
 from blogqa.sqlite_migrations import SchemaTooNew, run, run_script, version
+from concurrency_util import at_once
 
 
 # ---- the helper --------------------------------------------------------------------------------
@@ -84,19 +84,7 @@ def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path):
         db.execute("INSERT INTO notes VALUES ('slow')")
 
     path = tmp_path / "a.sqlite"
-    results, errors = [], []
-
-    def open_one():
-        try:
-            results.append(run(connect(path), [m001_notes, m002_slow]))
-        except Exception as err:  # noqa: BLE001 - the assertion below shows it
-            errors.append(err)
-
-    threads = [threading.Thread(target=open_one) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = at_once(lambda: run(connect(path), [m001_notes, m002_slow]))
     assert errors == [] and sorted(results) == [[], [], [], [1, 2]]
     assert connect(path).execute("SELECT text FROM notes").fetchall() == [("slow",)]
 
