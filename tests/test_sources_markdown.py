@@ -62,7 +62,7 @@ def test_updated_key_and_title_from_heading(tmp_path):
     write(tmp_path / "2020-01-05-notes.md", "---\nupdated: 2020-02-01\n---\n# 첫 제목\n\n## 절\n내용")
     posts, _ = load_all(tmp_path)
     post = posts["2020-01-05-notes.md"]
-    assert post.title == "첫 제목" and post.body == "## 절\n내용"
+    assert post.title == "첫 제목" and post.body == "## 절\n\n내용"  # a heading is a block of its own
     assert (post.date, post.updated) == (dt.date(2020, 1, 5), dt.date(2020, 2, 1))
 
 

@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
 from ..text.hangul import has_hangul
+from .post_html import body_html
 from .routes_api import service
 from .routes_public import public_post_or_404
 
@@ -106,25 +107,9 @@ def content_lang(*texts: str) -> str:
 
 
 def render_post(post, internal: bool) -> str:
-    """The post as escaped HTML: `## Heading` lines become <h2>, ``` fences <pre>, the rest <p>.
+    """The post as escaped HTML (`post_html.body_html`: headings, paragraphs, lists, tables, code).
     Internal post pages get the internal header; public ones (customers') only the language toggle."""
     e = html.escape
-    parts, code, in_code = [], [], False
-    for block in post.body.split("\n"):
-        if block.startswith("```"):
-            if in_code:
-                parts.append(f"<pre><code>{e(chr(10).join(code))}</code></pre>")
-                code = []
-            in_code = not in_code
-            continue
-        if in_code:
-            code.append(block)
-        elif block.startswith("#"):
-            parts.append(f"<h2>{e(block.lstrip('#').strip())}</h2>")
-        elif block.strip():
-            parts.append(f"<p>{e(block)}</p>")
-    if code:
-        parts.append(f"<pre><code>{e(chr(10).join(code))}</code></pre>")
     meta = " · ".join(x for x in [post.date and post.date.isoformat(), post.author and e(post.author)] if x)
     tags = "".join(f'<span class="tag">{e(t)}</span>' for t in post.tags)
     badge = ('<span class="badge internal" data-i18n="badge.internal">사내 전용</span>'
@@ -135,6 +120,6 @@ def render_post(post, internal: bool) -> str:
             f'<title>{e(post.title)}</title><link rel="icon" href="/favicon.ico">'
             f'<link rel="stylesheet" href="/static/app.css"><script src="/static/i18n.js" defer></script></head>'
             f'<body class="post-page">{header}<main><article lang="{content_lang(post.title, post.body)}">'
-            f'<h1>{e(post.title)}</h1><p class="meta">{meta} {badge}</p><p class="tags">{tags}</p>{"".join(parts)}'
+            f'<h1>{e(post.title)}</h1><p class="meta">{meta} {badge}</p><p class="tags">{tags}</p>{body_html(post.body)}'
             f'</article></main></body></html>')
 

@@ -54,9 +54,11 @@ class KiwiTokenizer:
     """kiwipiepy morphemes with content parts of speech; Latin lower-cased."""
 
     # v2: Hangul loanwords map to their Latin token ("도커" -> "docker");
-    # v3: sentence-final Latin words stay whole (`prepare`)
-    name = "kiwi-content-v3"
-    OLDER = {"kiwi-content-v2"}  # versions whose indexes this class can still read and extend
+    # v3: sentence-final Latin words stay whole (`prepare`);
+    # v4: tokens as v3, over bodies a CommonMark parser made (`text.markdown`: a hard-wrapped
+    #     paragraph is one line), so an index says which text its chunks were cut from
+    name = "kiwi-content-v4"
+    OLDER = {"kiwi-content-v2", "kiwi-content-v3"}  # versions whose indexes this class can still read and extend
 
     def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
         from kiwipiepy import Kiwi
@@ -82,7 +84,8 @@ class KiwiTokenizer:
             return None
         older = copy.copy(self)
         older.name = name
-        older._prepare = lambda text: unicodedata.normalize("NFC", text)  # v2: no full-stop split
+        if name == "kiwi-content-v2":
+            older._prepare = lambda text: unicodedata.normalize("NFC", text)  # v2: no full-stop split
         return older
 
     def _keep_tagged(self, tokens) -> list[tuple[str, str]]:
