@@ -209,22 +209,21 @@ def test_an_index_built_by_the_previous_tokenizer_version_keeps_working_as_that_
     assert Index(str(tmp_path / "new"), create=True).tokenizer.name == "kiwi-content-v4"
 
 
-def test_a_v3_index_keeps_its_version_and_tokens(blog, tmp_path):
-    location = tmp_path / "idx"
-    ingest(location, blog)
-    _set_tokenizer_name(location, "kiwi-content-v3")
-    old = Index(str(location))
-    assert old.tokenizer.name == "kiwi-content-v3"
-    assert old.tokenizer.tokens("우리는 Kubernetes.") == Index(str(tmp_path / "new"), create=True).tokenizer.tokens(
-        "우리는 Kubernetes."), "v3 and v4 tokenize alike"
-    assert old.search("결제 링크 유효 기간", k=1).hits
-    assert ingest(location, blog).unchanged == 8
-    assert Index(str(location)).store.meta.tokenizer_name == "kiwi-content-v3"
-
-
 def test_an_index_built_by_an_unknown_tokenizer_version_is_refused(blog, tmp_path):
     location = tmp_path / "idx"
     ingest(location, blog)
     _set_tokenizer_name(location, "kiwi-content-v0")
     with pytest.raises(IndexError_, match="kiwi-content-v0"):
         Index(str(location)).search("결제", k=1)
+
+
+def test_an_index_built_as_v3_keeps_working_with_the_multi_word_dictionary(blog, tmp_path):
+    location = tmp_path / "idx"
+    ingest(location, blog)
+    _set_tokenizer_name(location, "kiwi-content-v3")
+    old = Index(str(location))
+    assert old.tokenizer.name == "kiwi-content-v3" and old.tokenizer._multi_dict
+    assert "kubernetes" in old.tokenizer.tokens("우리는 Kubernetes."), "v3 keeps the full-stop split"
+    assert old.search("결제 링크 유효 기간", k=1).hits
+    assert ingest(location, blog).unchanged == 8, "an ingest keeps the index at its own version"
+    assert Index(str(location)).store.meta.tokenizer_name == "kiwi-content-v3"

@@ -55,38 +55,61 @@ class KiwiTokenizer:
 
     # v2: Hangul loanwords map to their Latin token ("도커" -> "docker");
     # v3: sentence-final Latin words stay whole (`prepare`);
-    # v4: tokens as v3, over bodies a CommonMark parser made (`text.markdown`: a hard-wrapped
-    #     paragraph is one line), so an index says which text its chunks were cut from
+    # v4: Kiwi without its multi-word dictionary, which halves its start (2.7 s / 524 MB ->
+    #     1.6 s / 387 MB) and splits a few multi-word proper nouns into their words; and bodies a
+    #     CommonMark parser made (`text.markdown`: a hard-wrapped paragraph is one line)
     name = "kiwi-content-v4"
-    OLDER = {"kiwi-content-v2", "kiwi-content-v3"}  # versions whose indexes this class can still read and extend
+    OLDER = {"kiwi-content-v3", "kiwi-content-v2"}  # versions whose indexes this class can still read and extend
+    _MULTI_DICT_BEFORE = {"kiwi-content-v3", "kiwi-content-v2"}  # versions tokenized with the multi-word dictionary
+    _NO_FULL_STOP_SPLIT = {"kiwi-content-v2"}
 
     def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
-        from kiwipiepy import Kiwi
-
-        self._kiwi = Kiwi()
-        for word in LOANWORDS:  # keep loanwords whole ("코틀린", not "코" + "틀리")
-            self._kiwi.add_user_word(word, "NNP")
         self._tags = tags
         self._lock = threading.Lock()
         self._prepare = prepare
+        self._multi_dict = False
+        # one Kiwi per dictionary choice, started on first use and shared with `as_built` copies:
+        # a v4 index never pays for the multi-word dictionary, an old one pays the old start once
+        self._kiwis: dict[bool, object] = {}
+        self._kiwi_lock = threading.Lock()
         # Kiwi's analyses of recent texts: an answer tokenises its question several times and the
-        # sentences of the posts it quotes, which popular questions share (shared by `as_built`
-        # copies: the key is the prepared text, the analysis is Kiwi's alone)
+        # sentences of the posts it quotes, which popular questions share (one memo per copy:
+        # v3 and v4 analyse the same prepared text differently)
         self._recent: OrderedDict[str, list[tuple[str, str]]] = OrderedDict()
+        self._versions: dict[str, KiwiTokenizer] = {}  # `as_built` copies, shared, each with its memo
+
+    @property
+    def _kiwi(self):
+        """The Kiwi this version tokenizes with (also read by `synth.korean`)."""
+        with self._kiwi_lock:
+            if self._multi_dict not in self._kiwis:
+                from kiwipiepy import Kiwi
+
+                kiwi = Kiwi(load_multi_dict=self._multi_dict)
+                for word in LOANWORDS:  # keep loanwords whole ("코틀린", not "코" + "틀리")
+                    kiwi.add_user_word(word, "NNP")
+                self._kiwis[self._multi_dict] = kiwi
+            return self._kiwis[self._multi_dict]
 
     def as_built(self, name: str) -> "KiwiTokenizer | None":
         """This tokenizer as version `name` tokenized, so an index it built keeps working (and
         stays consistent when ingested into) without a rebuild; None for an unknown version.
-        Shares this tokenizer's Kiwi, which is what costs memory."""
+        v2 and v3 need Kiwi's multi-word dictionary: that Kiwi starts on the copy's first use, once,
+        and is shared by every copy; the fast Kiwi of v4 is never started for an old index."""
         if name == self.name:
             return self
         if name not in self.OLDER:
             return None
-        older = copy.copy(self)
-        older.name = name
-        if name == "kiwi-content-v2":
-            older._prepare = lambda text: unicodedata.normalize("NFC", text)  # v2: no full-stop split
-        return older
+        with self._kiwi_lock:
+            if name not in self._versions:
+                older = copy.copy(self)  # shares _kiwis, _versions and the locks
+                older.name = name
+                older._multi_dict = name in self._MULTI_DICT_BEFORE
+                older._recent = OrderedDict()
+                if name in self._NO_FULL_STOP_SPLIT:
+                    older._prepare = lambda text: unicodedata.normalize("NFC", text)
+                self._versions[name] = older
+            return self._versions[name]
 
     def _keep_tagged(self, tokens) -> list[tuple[str, str]]:
         out = []
