@@ -21,7 +21,8 @@ from common import REPO, blog_index, table
 
 sys.path.insert(0, str(REPO / "src"))
 
-from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, absent_value, combine  # noqa: E402
+from blogqa.answer.evidence import (DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, absent_value, combine,  # noqa: E402
+                                    gap_z)
 
 BLOG_NAMES = ["hyperconnect", "spoqa"]
 
@@ -39,14 +40,15 @@ def features(idx, records) -> list[dict]:
                      "absent_share": absent_value(ev.absent, ev.topic_words, "share") if ev else 0.0,
                      "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
                      "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
-                     "coverage": ev.coverage if ev else 0.0})
+                     "coverage": ev.coverage if ev else 0.0,
+                     "gap_z": gap_z(ev.dense_gap) if ev else 0.0})
     return rows
 
 
 def abstains(row: dict, w: dict) -> bool:
     if row["exempt"]:
         return row["abstained"]
-    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w) < MIN_CONFIDENCE
+    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w, gap_z=row["gap_z"]) < MIN_CONFIDENCE
 
 
 def rates(rows: list[dict], w: dict) -> tuple[float, float]:
