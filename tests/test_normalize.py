@@ -207,3 +207,9 @@ def test_doctests(name):
 
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_code_in_a_nested_list_item_stays_at_the_margin():
+    md = "- 바깥\n    1. 안쪽\n        1. 더 안쪽\n\n            ```bash\n            cat /proc/mdstat\n            ```\n"
+    text = markdown_to_text(md)
+    assert "\n```bash\ncat /proc/mdstat\n```" in text, text

@@ -112,11 +112,16 @@ def _list_item(item, kind: str) -> str:
     stays at the margin, so that every fence starts its line."""
     marker = f"{item.info or 1}{item.markup} " if kind == "ordered_list" else "- "
     indent = " " * len(marker)
-    blocks = _blocks(item.children) or [""]
-    first = blocks[0] if not blocks[0].startswith("```") else f"\n{blocks[0]}"
-    rest = (block if block.startswith("```") else indent + block.replace("\n", "\n" + indent)
-            for block in blocks[1:])
-    return "\n".join([marker + first, *rest])
+    lines = "\n".join(_blocks(item.children)).split("\n")
+    out, in_code = [], False
+    for n, line in enumerate(lines):
+        fence = line.startswith("```")
+        if n == 0:
+            out.append(f"{marker}\n{line}" if fence else marker + line)
+        else:
+            out.append(line if in_code or fence or not line else indent + line)
+        in_code ^= fence
+    return "\n".join(out)
 
 
 def _table_rows(table) -> list[str]:
