@@ -20,8 +20,7 @@ from common import REPO, blog_index, table
 
 sys.path.insert(0, str(REPO / "src"))
 
-from blogqa.answer.evidence import (DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, absent_value, combine,  # noqa: E402
-                                    gap_z)
+from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, absent_value, combine  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa"]
 
@@ -39,15 +38,14 @@ def features(idx, records) -> list[dict]:
                      "absent_share": absent_value(ev.absent, ev.topic_words, "share") if ev else 0.0,
                      "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
                      "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
-                     "coverage": ev.coverage if ev else 0.0,
-                     "gap_z": gap_z(ev.dense_gap) if ev else 0.0})
+                     "coverage": ev.coverage if ev else 0.0})
     return rows
 
 
 def abstains(row: dict, w: dict) -> bool:
     if row["exempt"]:
         return row["abstained"]
-    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w, gap_z=row["gap_z"]) < MIN_CONFIDENCE
+    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w) < MIN_CONFIDENCE
 
 
 def rates(rows: list[dict], w: dict) -> tuple[float, float]:
@@ -62,10 +60,9 @@ def score(rows, w) -> float:
     return un - 2 * ans - (10 if un < 0.8 or ans > 0.1 else 0)
 
 
-# The bias plays the threshold; its range is wide because the dense gap moves the typical risk.
-GRID = {"bias": [-1.5, -1.2, -0.9, -0.6, -0.3, -0.15, 0.0, 0.3, 0.6], "absent": [1.5, 2.0, 3.0],
-        "agree": [-0.8, -1.2, -1.6], "dense": [-0.5, -0.7, -1.0], "coverage": [-0.5, -1.0, -1.5],
-        "gap": [0.0, -0.5, -1.0, -1.5]}
+# The bias plays the threshold.
+GRID = {"bias": [-1.2, -0.9, -0.6, -0.3, -0.15, 0.0, 0.3], "absent": [1.5, 2.0, 3.0],
+        "agree": [-0.8, -1.2, -1.6], "dense": [-0.5, -0.7, -1.0], "coverage": [-0.5, -1.0, -1.5]}
 
 
 def fit(rows) -> dict:
@@ -73,8 +70,7 @@ def fit(rows) -> dict:
     scored at once with NumPy: the same rule as `abstains`, row by row)."""
     import numpy as np
 
-    features = np.array([[1.0, float(r["absent"]), r["agree"], r["dense_z"], r["coverage"], r["gap_z"]]
-                         for r in rows])
+    features = np.array([[1.0, float(r["absent"]), r["agree"], r["dense_z"], r["coverage"]] for r in rows])
     exempt = np.array([r["exempt"] for r in rows], dtype=bool)
     recorded = np.array([r["abstained"] for r in rows], dtype=bool)
     answerable = np.array([r["answerable"] for r in rows], dtype=bool)

@@ -12,9 +12,7 @@ so the gate combines four pieces of evidence, measured on the hand-written blog 
 - agreement: BM25 and dense search rank the same post first (77% of answerable questions, 17%
   of unanswerable ones);
 - the best cosine similarity, relative to multilingual-e5-small's usual range;
-- coverage: the share of the question's topic words found in the top post's matching chunks;
-- the dense gap: how far the best post's cosine stands above the next nine posts' (a question
-  the blog answers has one post standing out, one it does not answer many about as close).
+- coverage: the share of the question's topic words found in the top post's matching chunks.
 
 They are combined in a logistic model (`RISK_WEIGHTS`, chosen leave-one-blog-out over six blogs),
 and `confidence = 1 / (1 + e^risk)`; the answerers abstain below `MIN_CONFIDENCE`.
@@ -28,8 +26,7 @@ from ..retrieve.query import GENERIC, topic_tokens
 
 MIN_CONFIDENCE = 0.45
 # risk = bias + absent * [any absent topic word] + agree * [same first post] + dense * (cos - center) / 0.05
-#        + coverage * coverage + gap * (dense gap - GAP_CENTER) / GAP_SCALE; with dense search off,
-#        agree counts half and the dense and gap terms are 0.
+#        + coverage * coverage; with dense search off, agree counts half and the dense term is 0.
 # Chosen on all six shared blogs by bench/blogs.py (leave-one-blog-out; the held-out rates per blog
 # are in docs/benchmarks.md): over the six sets 0.817 of unanswerable and 0.061 of answerable
 # questions abstain (the earlier weights, fitted on two blogs: 0.854 / 0.105).
@@ -38,7 +35,6 @@ RISK_WEIGHTS = {"bias": -0.3, "absent": 2.0, "agree": -1.2, "dense": -1.0, "cove
 # are absent, so a long e-mail naming one thing the blog lacks is not refused for it alone.
 ABSENT_FEATURE = "any"
 DENSE_CENTER = 0.88  # multilingual-e5-small: typical best cosine of a question over a blog
-GAP_CENTER, GAP_SCALE = 0.02, 0.01  # the dense gap as (gap - center) / scale; the bias absorbs the center
 
 
 @dataclass(frozen=True)
@@ -50,13 +46,11 @@ class Evidence:
     agree: bool | None = None  # BM25 and dense ranked the same post first (None: one did not run)
     absent: list[str] = field(default_factory=list)  # topic words found nowhere in the index
     topic_words: int = 0  # how many topic words the question has (absent ones included)
-    dense_gap: float | None = None  # best post's cosine above the next posts' (None: dense did not run)
 
     def to_json(self) -> dict:
         out = {k: round(v, 4) for k, v in (("coverage", self.coverage), ("best_dense", self.best_dense),
                                            ("best_lexical", self.best_lexical), ("confidence", self.confidence))}
-        out.update(agree=self.agree, absent=list(self.absent),
-                   dense_gap=None if self.dense_gap is None else round(self.dense_gap, 4))
+        out.update(agree=self.agree, absent=list(self.absent))
         return out
 
 
@@ -110,14 +104,8 @@ def judge(question_tokens: list[str], post_tokens: set[str], best_dense: float, 
         agree, agree_part = None, 0.5
     dense_z = (best_dense - DENSE_CENTER) / 0.05 if dense_ran else 0.0
     topic_words = len(topic_tokens(question_tokens))
-    gap = getattr(result, "dense_gap", None)
-    confidence = combine(absent_value(absent, topic_words), agree_part, dense_z, cov, gap_z=gap_z(gap))
-    return Evidence(cov, best_dense, best_lexical, confidence, agree, absent, topic_words, gap)
-
-
-def gap_z(gap: float | None) -> float:
-    """The dense gap on the gate's scale (0 when dense search did not run)."""
-    return 0.0 if gap is None else (gap - GAP_CENTER) / GAP_SCALE
+    confidence = combine(absent_value(absent, topic_words), agree_part, dense_z, cov)
+    return Evidence(cov, best_dense, best_lexical, confidence, agree, absent, topic_words)
 
 
 def absent_value(absent: list[str], topic_words: int, feature: str | None = None) -> float:
@@ -133,14 +121,12 @@ def absent_value(absent: list[str], topic_words: int, feature: str | None = None
     return 1.0
 
 
-def combine(absent: float, agree: float, dense_z: float, cov: float, weights: dict = RISK_WEIGHTS,
-            gap_z: float = 0.0) -> float:
+def combine(absent: float, agree: float, dense_z: float, cov: float, weights: dict = RISK_WEIGHTS) -> float:
     """The logistic combination: confidence = 1 / (1 + e^risk), risk as `RISK_WEIGHTS` describes.
 
     >>> round(combine(False, 1.0, 0.0, 1.0), 3), round(combine(True, 0.0, 0.0, 0.0), 3)
     (0.881, 0.154)
     """
     w = weights
-    risk = (w["bias"] + w["absent"] * absent + w["agree"] * agree + w["dense"] * dense_z + w["coverage"] * cov
-            + w.get("gap", 0.0) * gap_z)
+    risk = w["bias"] + w["absent"] * absent + w["agree"] * agree + w["dense"] * dense_z + w["coverage"] * cov
     return 1.0 / (1.0 + math.exp(min(50.0, risk)))

@@ -24,14 +24,12 @@ MODES = ("bm25", "dense", "hybrid")
 class Signals:
     """What the abstention gate reads from retrieval: raw best scores before normalisation, which
     post each retriever ranked first (None when it did not run or found nothing), and the
-    question's topic words that occur nowhere in the index; and how far the best post's cosine
-    stands above the next posts' (`dense_gap`)."""
+    question's topic words that occur nowhere in the index."""
     best_lexical: float = 0.0
     best_dense: float = 0.0
     top_lexical_post: str | None = None
     top_dense_post: str | None = None
     absent_terms: list[str] | None = None
-    dense_gap: float | None = None  # None when dense search did not run or found under 3 posts
 
 
 @dataclass
@@ -48,7 +46,6 @@ class SearchResult:
     top_lexical_post = property(lambda self: self.signals.top_lexical_post)
     top_dense_post = property(lambda self: self.signals.top_dense_post)
     absent_terms = property(lambda self: self.signals.absent_terms)
-    dense_gap = property(lambda self: self.signals.dense_gap)
 
     def to_json(self) -> dict:
         out = {"query": self.query, "hits": [h.to_json() for h in self.hits]}
@@ -60,26 +57,6 @@ class SearchResult:
                            "until": i.until and i.until.isoformat(), "about_updates": i.about_updates,
                            "expressions": list(i.expressions)}
         return out
-
-
-GAP_POSTS = 10  # the best post against the mean of the next GAP_POSTS - 1
-
-
-def dense_gap(dense: list[Scored]) -> float | None:
-    """The best post's cosine minus the mean of the next posts' best (up to `GAP_POSTS` posts in
-    all): a question the blog answers has one post standing out; one it does not answer finds
-    many posts about as close (length-independent, unlike counting the words a blog lacks).
-
-    >>> round(dense_gap([Scored(1, "a", .9), Scored(2, "a", .89), Scored(3, "b", .8), Scored(4, "c", .7)]), 3)
-    0.15
-    """
-    best: dict[str, float] = {}
-    for s in dense:  # best first
-        best.setdefault(s.post_id, s.score)
-        if len(best) == GAP_POSTS:
-            break
-    scores = list(best.values())
-    return scores[0] - sum(scores[1:]) / (len(scores) - 1) if len(scores) >= 3 else None
 
 
 class Searcher:
@@ -157,8 +134,7 @@ class Searcher:
         signals = Signals(best_lexical=lexical[0].score if lexical else 0.0,
                           best_dense=dense[0].score if dense else 0.0,
                           top_lexical_post=lexical[0].post_id if lexical else None,
-                          top_dense_post=dense[0].post_id if dense else None, absent_terms=absent,
-                          dense_gap=dense_gap(dense))
+                          top_dense_post=dense[0].post_id if dense else None, absent_terms=absent)
         return SearchResult(p.query, hits, signals=signals)
 
     def _absent(self, terms: list[str], filters: Filters) -> list[str]:
