@@ -110,3 +110,15 @@ def test_a_heading_path_the_chunker_wrote_is_a_heading_and_ends_the_reading():
     assert got[1] == ("heading", "4. 기술적 고민 > 4.1 재민 님의 고민 > 4.1.2 여러 선택지")
     assert [k for k, _ in got] == ["sentence", "heading", "item"]
     assert "4.1.2" not in _passage(text, "웹소켓 대신 어떤 방식을 골랐나요?").text
+
+
+def test_reading_on_from_one_matching_chunk_into_the_next_starts_a_new_line():
+    """Each line of an answer is the post's own text: sentences of two chunks (two sections, or a
+    paragraph the chunker cut) are never joined into one line, so no line reads as the post's
+    words when it is two of its passages glued together (hyperconnect's Hilt post, once)."""
+    tok = get_tokenizer("kiwi")
+    first = "Google은 Dagger Hilt를 발표하였습니다."
+    second = "Hilt를 적용하기에 앞서 무엇인지 알아봅니다. Hilt는 Android 전용 DI 라이브러리입니다."
+    hit = Hit(Post("p", "제목", f"{first}\n\n## Hilt\n\n{second}"), 1.0, "배포 이야기입니다.", 1, [first, second], "")
+    passage = hit_passages([hit], {"hilt", "dagger"}, tok, howto=False, limits=Limits(read_on=400, read_next=True))[0]
+    assert passage.text.split("\n") == [first, second], passage.text

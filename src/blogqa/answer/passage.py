@@ -304,19 +304,19 @@ def chunk_units(hit, limits: Limits = LIMITS) -> list[list[Unit]]:
     units of the post's next chunk (`Hit.next_text`, its overlap with the best chunk left out),
     marked `follows`, when `limits.read_next`."""
     out: list[list[Unit]] = []
-    base = 0
+    base = block_base = 0  # numbered on, so that no two chunks share a section or a paragraph
     for n, text in enumerate([hit.text, *hit.more_chunks]):
-        mine = [replace(u, section=u.section + base) for u in units(text)]
+        mine = [replace(u, section=u.section + base, block=u.block + block_base) for u in units(text)]
         if mine:
-            base = mine[-1].section + 1
+            base, block_base = mine[-1].section + 1, mine[-1].block + 1
         following = hit.next_text if n == 0 and limits.read_next else ""
         if following and following not in hit.more_chunks:
             after = units(following)
             while after and mine and after[0].text == mine[-1].text:  # the chunker's one-sentence overlap
                 after.pop(0)
-            after = [replace(u, section=u.section + base, block=u.block + 10_000, follows=True) for u in after]
+            after = [replace(u, section=u.section + base, block=u.block + block_base, follows=True) for u in after]
             if after:
-                base = after[-1].section + 1
+                base, block_base = after[-1].section + 1, after[-1].block + 1
             mine += after
         out.append(mine)
     return out
