@@ -174,7 +174,7 @@ def test_a_hard_wrapped_paragraph_becomes_one_line():
 
 
 def test_a_hard_break_stays_a_line_break():
-    assert markdown_to_text("첫 줄  \n둘째 줄\\\n셋째 줄") == "첫 줄\n둘째 줄\n셋째 줄"
+    assert markdown_to_text("첫 줄  \n 둘째 줄\\\n셋째 줄") == "첫 줄\n둘째 줄\n셋째 줄"
 
 
 def test_lists_keep_items_with_their_wrapped_lines_nested_lists_and_code():

@@ -167,13 +167,15 @@ def _inline(node) -> str:
                 dropping = opened.group(1)
             else:
                 parts.append(_inline_html(token.content))
-    return _LOOSE_LINK.sub(lambda m: m.group(1), "".join(parts))
+    text = _LOOSE_LINK.sub(lambda m: m.group(1), "".join(parts))
+    return _LINE_START_SPACE.sub("\n", text)  # the next line's indent after a hard break is no text
 
 
 # `[text](a link with spaces)`: kramdown takes it as a link, CommonMark leaves it as text (one line,
 # one level of parentheses; atomic, bounded runs, so "[a](" repeated cannot backtrack)
 _URL_PART = r"\((?>[^()\n]{0,2000})(?:\((?>[^()\n]{0,2000})\)?(?>[^()\n]{0,2000})){0,20}\)"
 _LOOSE_LINK = re.compile(rf"!?\[([^\[\]\n]{{0,1000}})\]{_URL_PART}")
+_LINE_START_SPACE = re.compile(r"\n[ \t]+")
 
 
 # Inline HTML is matched against real tag names, so that prose such as `List<String>` or `a < b`
