@@ -54,6 +54,16 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak resident memory: VmHWM, which starts again at exec. Not
+    `ru_maxrss`: Linux carries that across fork and exec, so a bench process started by one that
+    had built a 100k-chunk index reported the builder's 1.5 GB as its own (docs/benchmarks.md)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
