@@ -213,3 +213,12 @@ def test_code_in_a_nested_list_item_stays_at_the_margin():
     md = "- 바깥\n    1. 안쪽\n        1. 더 안쪽\n\n            ```bash\n            cat /proc/mdstat\n            ```\n"
     text = markdown_to_text(md)
     assert "\n```bash\ncat /proc/mdstat\n```" in text, text
+
+
+def test_a_pre_element_indented_into_a_list_item_stays_one_code_block_and_code_keeps_its_pre():
+    md = ("8. 다음 내용이 나옵니다.\n\n        <pre><code>add this:\n{\n   \"theme\": \"Material\",\n}</code></pre>\n"
+          "  문서에는 수동 설치만 적혀 있습니다.\n\n```html\n<pre>그대로</pre>\n```")
+    text = markdown_to_text(md)
+    assert '```\nadd this:\n{\n   "theme": "Material",\n}\n```' in text, text
+    assert "문서에는 수동 설치만 적혀 있습니다." in text and "`" not in text.split("```")[2]
+    assert text.endswith("```html\n<pre>그대로</pre>\n```")  # code is never touched

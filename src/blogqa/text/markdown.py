@@ -62,11 +62,43 @@ def markdown_to_text(markdown: str) -> str:
     text = _END_HIGHLIGHT.sub("\n```\n", text)
     # Liquid runs before Markdown, in code blocks too (as Jekyll does): {{ '{#' }} prints "{#".
     text = _LIQUID.sub("", _LIQUID_LITERAL.sub(lambda m: m.group(2), text))
+    text = _pre_as_fences(text)
     from markdown_it.tree import SyntaxTreeNode
 
     blocks = _blocks(SyntaxTreeNode(_parser().parse(text)).children)
     text = "\n\n".join(blocks).replace(BRACE, "{")
     return normalize_text(_defuse_templates(text))
+
+
+_FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
+
+
+def _pre_as_fences(text: str) -> str:
+    """Raw `<pre>` elements outside fenced code become fences of their own. CommonMark ends an HTML
+    block where its list item ends, so a `<pre>` indented into a list item with its code at the
+    margin (as kramdown accepts) would come apart into paragraphs.
+    """
+    if "<pre" not in text.lower():
+        return text
+    pieces, at, fence = [], 0, None
+    for match in _FENCE_LINE.finditer(text):  # code between fence lines is left as it is
+        marker = match.group(1)
+        if fence is None:
+            pieces.append(_PRE.sub(_pre_fence, text[at:match.start()]))
+            fence, at = marker, match.start()
+        elif marker[0] == fence[0] and len(marker) >= len(fence):
+            line_end = text.find("\n", match.end())
+            end = len(text) if line_end < 0 else line_end
+            pieces.append(text[at:end])
+            fence, at = None, end
+    pieces.append(_PRE.sub(_pre_fence, text[at:]) if fence is None else text[at:])
+    return "".join(pieces)
+
+
+def _pre_fence(match: re.Match) -> str:
+    code = _tag_text(match.group(2)).strip("\n")
+    ticks = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", code)), default=0))
+    return f"\n\n{ticks}{lang_of(match.group(0))}\n{code}\n{ticks}\n\n"
 
 
 def _defuse_templates(text: str) -> str:
