@@ -56,8 +56,13 @@ def rates(rows: list[dict], w: dict) -> tuple[float, float]:
 
 def score(rows, w) -> float:
     """What a support team wants: many unanswerable caught, few answerable lost (counted double)."""
-    un, ans = rates(rows, w)
-    return un - 2 * ans - (10 if un < 0.8 or ans > 0.1 else 0)
+    return score_of_rates(*rates(rows, w))
+
+
+def score_of_rates(un, ans):
+    """`score` from the two abstention rates (floats, or NumPy arrays of them), below the limits
+    of 0.8 caught and 0.1 lost by 10."""
+    return un - 2 * ans - 10 * ((un < 0.8) | (ans > 0.1))
 
 
 # The bias plays the threshold.
@@ -79,7 +84,7 @@ def fit(rows) -> dict:
     abstain = np.where(exempt, recorded, 1.0 / (1.0 + np.exp(risk)) < MIN_CONFIDENCE)
     un = abstain[:, ~answerable].mean(axis=1) if (~answerable).any() else np.zeros(len(combos))
     ans = abstain[:, answerable].mean(axis=1) if answerable.any() else np.zeros(len(combos))
-    scores = un - 2 * ans - np.where((un < 0.8) | (ans > 0.1), 10, 0)
+    scores = score_of_rates(un, ans)
     return dict(zip(GRID, (float(v) for v in combos[int(np.argmax(scores))])))
 
 

@@ -46,6 +46,13 @@ def _parser():
             .use(dollarmath_plugin, double_inline=True))
 
 
+def _parsed(markdown: str) -> list:
+    """The top-level nodes of markdown-it's syntax tree for `markdown`."""
+    from markdown_it.tree import SyntaxTreeNode
+
+    return SyntaxTreeNode(_parser().parse(markdown)).children
+
+
 def markdown_to_text(markdown: str) -> str:
     """Turn a Markdown post body (Jekyll/Hugo/kramdown flavoured) into clean text.
 
@@ -62,11 +69,7 @@ def markdown_to_text(markdown: str) -> str:
     text = _END_HIGHLIGHT.sub("\n```\n", text)
     # Liquid runs before Markdown, in code blocks too (as Jekyll does): {{ '{#' }} prints "{#".
     text = _LIQUID.sub("", _LIQUID_LITERAL.sub(lambda m: m.group(2), text))
-    text = _pre_as_fences(text)
-    from markdown_it.tree import SyntaxTreeNode
-
-    blocks = _blocks(SyntaxTreeNode(_parser().parse(text)).children)
-    text = "\n\n".join(blocks).replace(BRACE, "{")
+    text = "\n\n".join(_blocks(_parsed(_pre_as_fences(text)))).replace(BRACE, "{")
     return normalize_text(_defuse_templates(text))
 
 
@@ -123,7 +126,7 @@ def _blocks(nodes) -> list[str]:
             out.append(f"{'#' * int(node.tag[1])} {title}" if title else "")
         elif kind in ("fence", "code_block"):
             lang = _FENCE_LANG.sub("", (node.info.split() or [""])[0]) if kind == "fence" else ""
-            out.append(fenced(node.content.rstrip("\n"), lang))
+            out.append(fenced(node.content, lang))
         elif kind == "math_block":
             out.append(f"$$\n{node.content.strip(chr(10))}\n$$")
         elif kind in ("bullet_list", "ordered_list"):
@@ -256,10 +259,7 @@ _TAG_LINE = re.compile(r"[ \t]*(?:<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>\n]*>[ \t]*)
 def _html_block(content: str) -> list[str]:
     match = _TAG_LINE.match(content)
     if match and match.end() < len(content) and not _opens_html_block(match.group(0)):
-        from markdown_it.tree import SyntaxTreeNode
-
-        rest = SyntaxTreeNode(_parser().parse(content[match.end():])).children
-        return [_html_fragment(match.group(0)), *_blocks(rest)]
+        return [_html_fragment(match.group(0)), *_blocks(_parsed(content[match.end():]))]
     return [_html_fragment(content)]
 
 
