@@ -115,6 +115,31 @@ def test_a_shut_gate_never_reaches_the_answerer_and_abstains_in_the_audiences_wo
     assert INTERNAL.abstain_text(question) != CUSTOMER.abstain_text(question)
 
 
+def test_the_gate_judges_the_hits_by_the_tokens_ingest_gave_their_chunks(tiny):
+    """The top post's coverage comes from `Hit.tokens` (the index's own tokens of its chunks, title
+    and date): the gate tokenizes the question only, and a hit without tokens is tokenized now."""
+    from blogqa.answer.gate import evidence_gate
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.texts = inner, []
+
+        def tokens(self, text):
+            self.texts.append(text)
+            return self.inner.tokens(text)
+
+    result = tiny.search(QUESTION)
+    top = result.hits[0]
+    assert top.tokens and set(tiny.tokenizer.tokens(top.text)) <= top.tokens
+    counting = Counting(tiny.tokenizer)
+    stored = evidence_gate(QUESTION, result, counting)
+    assert counting.texts == [QUESTION] and stored.evidence.coverage > 0
+    result.hits[0] = dataclasses.replace(top, tokens=None)
+    fresh = evidence_gate(QUESTION, result, counting)
+    assert len(counting.texts) == 3 and top.text in counting.texts[-1]
+    assert fresh.evidence.coverage == stored.evidence.coverage
+
+
 def test_the_extractive_answerer_behind_the_gate_is_what_index_ask_gives(tiny):
     result = tiny.search(QUESTION)
     direct = final_answer(answer_events(QUESTION, result, ExtractiveAnswerer(tiny.tokenizer), INTERNAL,

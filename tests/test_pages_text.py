@@ -95,3 +95,15 @@ def test_a_tokenizer_failure_falls_back_to_words():
 
     assert highlight_terms("배포 자동화", Broken()) == ["배포", "자동화"]
     assert marked(snippet_parts("배포 자동화는", ["배포"], Broken())) == ["배포"]
+
+
+def test_marks_stay_on_their_words_after_words_without_content(kiwi):
+    """Morphemes are matched back to the words they came from even past words Kiwi keeps nothing
+    of ("몇 가지") and stems it spells otherwise ("되었습니다"): the marks do not drift onto the
+    words before the term."""
+    text = "결과를 API로 받아오는 것도 좋지만 몇 가지 개선을 위해 캐시 서버를 새로 도입하게 되었습니다. 그 뒤로 응답이 빨라졌습니다."
+    assert marked(snippet_parts(text, ["캐시", "서버"], kiwi)) == ["캐시", "서버"]
+    assert marked(snippet_parts(text, ["응답"], kiwi)) == ["응답"]
+    assert marked(snippet_parts(text, ["도입"], kiwi)) == ["도입"]
+    found = {text[w.start:w.end]: w.forms for w in words(text, kiwi)}
+    assert found["개선"] == ["개선"] and found["위해"] == ["위하"] and found["응답"] == ["응답"]

@@ -87,6 +87,16 @@ def test_a_record_carries_the_text_of_its_posts_next_chunk(backend):
     assert [r.next_text for r in recs] == ["a#1", "", "", "c#1"]
 
 
+def test_a_record_carries_the_tokens_its_chunk_was_indexed_with(backend):
+    """What the evidence gate judges a question against (answer/gate.py), without tokenizing again."""
+    store = backend.open()
+    fill(store)
+    ids = chunk_ids(store)
+    docs = corpus_docs()
+    recs = store.records([ids[name] for name in docs])
+    assert [set(r.tokens) for r in recs] == [set(tokens) for tokens in docs.values()]
+
+
 def test_chunk_ids_are_distinct_ints_and_stable_across_reopening(backend):
     store = backend.open()
     fill(store)

@@ -12,7 +12,7 @@ from blogqa.text.plain import plain
 from blogqa.text.sentences import prose_sentences, split_sentences
 
 
-@pytest.mark.parametrize("name", ["blogqa.text.hangul", "blogqa.text.sentences", "blogqa.text.llm_text",
+@pytest.mark.parametrize("name", ["blogqa.text.hangul", "blogqa.text.sentences", "blogqa.text.llm_text", "blogqa.text.surface",
                                   "blogqa.text.plain"])
 def test_doctests(name):
     result = doctest.testmod(importlib.import_module(name))

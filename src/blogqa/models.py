@@ -71,6 +71,9 @@ class Hit:
     chunk_id: int
     more_chunks: list[str] = field(default_factory=list)
     next_text: str = ""  # the post's chunk after `text` ("" for its last): where an answer reads on
+    # the index's lexical tokens of `text` and `more_chunks` with the post's title, date and the
+    # chunks' headings, as ingest made them (None when the store did not read them)
+    tokens: frozenset[str] | None = None
 
     def to_json(self) -> dict:
         return {

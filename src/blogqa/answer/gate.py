@@ -1,7 +1,8 @@
 """The evidence gate both answerers run first: is a search's top post evidence enough to answer?
 
 The question's tokens (the search's cleaned question, when there is one) are judged against the
-top post's title and matching chunks (answer/evidence.py). A newest/oldest question passes
+top post's title and matching chunks (answer/evidence.py), as the index tokenized them at ingest
+(`Hit.tokens`; tokenized now for a store that does not read them). A newest/oldest question passes
 whatever its confidence: the date decides, not the wording. The offline answerer abstains when
 the gate is shut; the generated answerer then does not ask the model at all.
 """
@@ -29,7 +30,9 @@ def evidence_gate(question: str, result, tokenizer) -> Gate | None:
         return None
     q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
     top = result.hits[0]
-    top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
+    top_tokens = top.tokens  # as ingest tokenized the chunks; else tokenized now
+    if top_tokens is None:
+        top_tokens = set(tokenizer.tokens(f"{top.post.title}\n{top.text}\n" + "\n".join(top.more_chunks)))
     evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result,
                      korean=is_korean(question))
     ordered = result.intent is not None and bool(getattr(result.intent, "order", None))

@@ -26,6 +26,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from ..text.surface import lowered, surface_pattern
 from .evidence import topic_tokens
 
 MAX_CHARS = 500
@@ -332,13 +333,24 @@ def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
     """Each hit's best passage, with topic words weighted over the units of all the hits."""
     parts = [hit_units(h, limits) for h in hits]
     flat = [u.text for p in parts for u in p]
-    token_sets = [set(t) for t in tokenizer.tokens_batch(flat)] if flat else []
+    token_sets = topic_sets(flat, topic, tokenizer)
     w = weights(topic, token_sets)
     out, at = [], 0
     for p in parts:
         mine = token_sets[at:at + len(p)]
         at += len(p)
         out.append(best_passage(p, mine, topic, w, howto, shape, limits))
+    return out
+
+
+def topic_sets(texts: list[str], topic: set[str], tokenizer) -> list[set[str]]:
+    """The topic words each text holds, the tokenizer asked only about the texts whose letters
+    may hold one (text/surface.py): most of a post's sentences share no word with a question."""
+    find = surface_pattern(topic)
+    maybe = [i for i, text in enumerate(texts) if find is not None and find.search(lowered(text))]
+    out: list[set[str]] = [set() for _ in texts]
+    for i, tokens in zip(maybe, tokenizer.tokens_batch([texts[i] for i in maybe]) if maybe else []):
+        out[i] = set(tokens) & topic
     return out
 
 

@@ -182,10 +182,11 @@ class EmbeddedStore:
             return []
         live = self._live
         rows = self._db(live).execute(
-            "SELECT c.id, c.post_id, c.heading, c.text, coalesce(n.text, '') FROM chunks c "
+            "SELECT c.id, c.post_id, c.heading, c.text, coalesce(n.text, ''), c.tokens FROM chunks c "
             "LEFT JOIN chunks n ON n.post_id = c.post_id AND n.ordinal = c.ordinal + 1 "
             f"WHERE c.id IN ({','.join('?' * len(chunk_ids))})", list(chunk_ids)).fetchall()
-        by_id = {r[0]: ChunkRecord(r[0], live.posts[r[1]], r[2], r[3], r[4]) for r in rows}
+        by_id = {r[0]: ChunkRecord(r[0], live.posts[r[1]], r[2], r[3], r[4], tuple(json.loads(r[5])))
+                 for r in rows}
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def get_post(self, post_id: str) -> Post | None:

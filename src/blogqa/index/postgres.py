@@ -237,11 +237,13 @@ class PostgresStore:
     def records(self, chunk_ids: list[int]) -> list[ChunkRecord]:
         if not chunk_ids:
             return []
-        rows = self._all(f"SELECT c.id, c.heading, c.text, coalesce(n.text, ''), {_POST_COLS} FROM blogqa_chunks c "
+        rows = self._all("SELECT c.id, c.heading, c.text, coalesce(n.text, ''), "
+                         "ARRAY(SELECT t.token FROM blogqa_postings t WHERE t.chunk_id = c.id), "
+                         f"{_POST_COLS} FROM blogqa_chunks c "
                          "JOIN blogqa_posts p ON p.id = c.post_id "
                          "LEFT JOIN blogqa_chunks n ON n.post_id = c.post_id AND n.ordinal = c.ordinal + 1 "
                          "WHERE c.id = ANY(%s::bigint[])", ([int(c) for c in chunk_ids],))
-        by_id = {r[0]: ChunkRecord(r[0], _row_to_post(r[4:]), r[1], r[2], r[3]) for r in rows}
+        by_id = {r[0]: ChunkRecord(r[0], _row_to_post(r[5:]), r[1], r[2], r[3], tuple(r[4])) for r in rows}
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     def get_post(self, post_id: str) -> Post | None:

@@ -39,6 +39,7 @@ class ChunkRecord:
     heading: str
     text: str
     next_text: str = ""  # the post's chunk after this one ("" for its last), read on into by answers
+    tokens: tuple[str, ...] | None = None  # the index's lexical tokens of the chunk (None: not read)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,9 @@ class Searcher:
             rec = records.get(best.get(pid, -1))
             if rec is None:  # the index changed under us; skip rather than fail
                 continue
-            more = [records[c].text for c in extra.get(pid, []) if c in records]
-            hits.append(Hit(rec.post, score, rec.text, rec.chunk_id, more, rec.next_text))
+            mine = [rec, *(records[c] for c in extra.get(pid, []) if c in records)]
+            tokens = None if any(r.tokens is None for r in mine) else frozenset().union(*(r.tokens for r in mine))
+            hits.append(Hit(rec.post, score, rec.text, rec.chunk_id, [r.text for r in mine[1:]], rec.next_text, tokens))
         return hits
 
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text.surface import lowered, surface_pattern, token_pattern
+
 # Particles a Korean word may end with, longest first: the fallback when the tokenizer's forms
 # do not spell the word (a loanword mapped to Latin, "도커를" -> "docker").
 _PARTICLES = ("에서는", "에게서", "으로는", "이라고", "에서", "에게", "으로", "까지", "부터", "처럼", "보다",
               "이나", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "나")
 _EDGE = re.compile(r"^\W*(.*?)\W*$", re.S)
+LOOKAHEAD = 6  # words a morpheme is looked for in, from the word the last one was found in
 
 
 @dataclass
@@ -62,28 +65,28 @@ def words(text: str, tokenizer=None) -> list[Word]:
     tagged = _tagged(text, tokenizer)
     if tagged is None:
         return [Word(a, b, [text[a:b].lower()] if b > a else [], b > a) for a, b in spans]
-    found: list[list[tuple[str, bool, int | None]]] = [[] for _ in spans]
+    found: list[list[tuple[str, bool, int | None]]] = [[] for _ in spans]  # (form, topic, where it ends)
     low = text.lower()
     at, pos = 0, 0  # the word being read, and where in it
     for form, topic in tagged:
-        j, hit = at, -1
-        while j < min(len(spans), at + 3):  # this word or the next two (a word may have no content)
+        j, span = at, None
+        while j < min(len(spans), at + LOOKAHEAD):  # words without content may come between
             a, b = spans[j]
-            hit = low.find(form, a + (pos if j == at else 0), b)
-            if hit >= 0:
+            span = _spelled(low, form, a + (pos if j == at else 0), b)
+            if span is not None:
                 break
             j += 1
-        if hit < 0:  # spelled differently (도커 -> docker): the next word without forms, else this one
+        if span is None:  # spelled otherwise: the next word without forms, else this one
             nxt = at + 1 if found[at] and at + 1 < len(spans) else at
             if nxt < len(spans):
                 found[nxt].append((form, topic, None))
                 at, pos = nxt, 0
             continue
-        at, pos = j, hit + len(form) - spans[j][0]
-        found[j].append((form, topic, hit))
+        at, pos = j, span[1] - spans[j][0]
+        found[j].append((form, topic, span[1]))
     out = []
     for (a, b), forms in zip(spans, found):
-        ends = [hit + len(form) for form, _, hit in forms if hit is not None]
+        ends = [stop for _, _, stop in forms if stop is not None]
         if ends:
             end = max(ends)
         elif forms:  # only mapped forms: the word less a trailing particle
@@ -96,6 +99,16 @@ def words(text: str, tokenizer=None) -> list[Word]:
             end = a
         out.append(Word(a, end, [f for f, _, _ in forms], any(t for _, t, _ in forms)))
     return out
+
+
+def _spelled(low: str, form: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where in `low[start:end]` morpheme `form` is written: as itself, else as a loanword's
+    Hangul or a conjugated stem is (text/surface.py: "기다리" in "기다립니다", "docker" in "도커를")."""
+    at = low.find(form, start, end)
+    if at >= 0:
+        return at, at + len(form)
+    m = token_pattern(form).search(low, start, end)
+    return (m.start(), m.end()) if m else None
 
 
 def highlight_terms(query: str, tokenizer=None, limit: int = 12) -> list[str]:
@@ -157,9 +170,32 @@ def snippet(text: str, terms: list[str], width: int = 240) -> str:
     return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 
+def _near_terms(text: str, wanted: set[str], tokenizer) -> list[Word]:
+    """`words(text, tokenizer)` for the words whose letters may hold a term, each read by the
+    tokenizer with the word before and after it (text/surface.py); other words get no morphemes.
+    A snippet's few matching words cost a fraction of reading all of it."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    find = surface_pattern(wanted)
+    near = [j for j, (a, b) in enumerate(spans) if find is not None and find.search(lowered(text[a:b]))]
+    out = [Word(a, a, [], False) for a, _ in spans]
+    runs: list[list[int]] = []
+    for j in near:
+        lo, hi = max(0, j - 1), min(len(spans) - 1, j + 1)
+        if runs and lo <= runs[-1][1] + 1:
+            runs[-1][1] = hi
+        else:
+            runs.append([lo, hi])
+    for lo, hi in runs:
+        start = spans[lo][0]
+        for j, w in zip(range(lo, hi + 1), words(text[start:spans[hi][1]], tokenizer)):
+            out[j] = Word(w.start + start, w.end + start, w.forms, w.topic)
+    return out
+
+
 def snippet_parts(text: str, terms: list[str], tokenizer=None) -> list[dict]:
     """`text` as parts `{"text", "mark"}`: a word is marked when its morphemes include a term, or
-    its core is one (or one and a particle); the mark spans the word's core."""
+    its core is one (or one and a particle); the mark spans the word's core. The tokenizer reads
+    the words near a term's letters, not the whole snippet (`_near_terms`)."""
     wanted = {t.lower() for t in terms if len(t) >= 2}
     parts: list[dict] = []
 
@@ -172,7 +208,7 @@ def snippet_parts(text: str, terms: list[str], tokenizer=None) -> list[dict]:
             parts.append({"text": piece, "mark": mark})
 
     last = 0
-    for word in words(text, tokenizer):
+    for word in _near_terms(text, wanted, tokenizer) if tokenizer is not None else words(text):
         core, end = text[word.start:word.end].lower(), word.end
         hit = bool(core) and (core in wanted or bool(wanted & set(word.forms)))
         for particle in () if hit or not core else _PARTICLES:  # kiwi may read "스포카의" as one name
