@@ -70,6 +70,24 @@ def test_a_write_by_another_process_empties_the_cache(tmp_path):
     assert len(calls) == 2 and "4L" in after.answer.text and "4L" not in before.answer.text
 
 
+def test_hits_are_shaped_once_per_index_generation(tmp_path):
+    """A repeated answer's hits (snippets marked by Kiwi) come from the hit JSON kept for the
+    generation; another process's write to a post shows in the next answer's hits."""
+    svc, _, location = _service(tmp_path)
+    question = "회고는 어떻게 하나요?"
+    first = svc.answer_json(svc.ask(question, surface="api"), "http://h")
+    shaped = []
+    real = svc._shape_hit
+    svc._shape_hit = lambda *args: shaped.append(args[0].post.id) or real(*args)
+    again = svc.answer_json(svc.ask(question, surface="api"), "http://h")
+    assert shaped == [] and again["hits"] == first["hits"] and again["hits"][0]["snippet_parts"]
+    writer = Index(location)
+    retitled = replace(POSTS[1], title="스프린트 회고 방법")
+    writer.add_posts([POSTS[0], retitled], "test://cache", progress=False)
+    after = svc.answer_json(svc.ask(question, surface="api"), "http://h")
+    assert "retro" in shaped and after["hits"][0]["title"] == "스프린트 회고 방법"
+
+
 def test_llm_answers_are_never_kept(tmp_path):
     settings = Settings(llm=replace(Settings().llm, base_url="http://127.0.0.1:9/v1", model="m"))
     svc, _, _ = _service(tmp_path, settings)

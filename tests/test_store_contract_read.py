@@ -130,6 +130,24 @@ def test_lexical_returns_only_positive_scores_and_nothing_for_unknown_or_no_toke
     assert all(s.score > 0 for s in store.lexical(["공통", "없는말"], Filters(), 10))
 
 
+def test_absent_terms_are_the_ones_lexical_search_finds_nowhere(backend):
+    """What the evidence gate's absent-word feature asks (retrieve/search.py): unfiltered from the
+    vocabulary, for public posts from their chunks; a post deleted takes its words with it."""
+    store = backend.open()
+    fill(store)
+    terms = ["python", "없는말", "공통", "jenkins", "테스트"]
+    public = Filters(visibility="public")
+    assert store.absent(terms, Filters()) == ["없는말"]
+    assert store.absent(terms, public) == ["python", "없는말", "테스트"]  # only the internal post has them
+    for filters in (Filters(), public):
+        assert store.absent(terms, filters) == [t for t in terms if not store.lexical([t], filters, 1)]
+    assert store.absent([], Filters()) == []
+    with store.writer(META) as w:
+        w.delete(["a"])
+    store.refresh()
+    assert store.absent(terms, Filters()) == ["없는말", "jenkins"]
+
+
 def test_lexical_and_dense_respect_the_limit(backend):
     store = backend.open()
     fill(store)

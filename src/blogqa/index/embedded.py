@@ -172,6 +172,12 @@ class EmbeddedStore:
         scores = np.asarray(live.bm25.get_scores(tokens), dtype=np.float32)
         return live.top(scores, live.mask(filters), limit, positive_only=True)
 
+    def absent(self, terms: list[str], filters: Filters) -> list[str]:
+        live = self._live
+        vocabulary = live.bm25.vocab_dict if live.bm25 is not None else {}
+        return [t for t in terms if t not in vocabulary
+                or (not filters.is_empty() and not self.lexical([t], filters, 1))]
+
     def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]:
         live = self._live
         rows, scores = live.vectors.search(vector, live.mask(filters), limit)

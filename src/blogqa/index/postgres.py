@@ -175,6 +175,15 @@ class PostgresStore:
         self.meta = IndexMeta(**meta) if meta else None
         return changed
 
+    def absent(self, terms: list[str], filters: Filters) -> list[str]:
+        if not terms:
+            return []
+        if not filters.is_empty():
+            return [t for t in terms if not self.lexical([t], filters, 1)]
+        known = {r[0] for r in self._all("SELECT token FROM blogqa_terms WHERE token = ANY(%s::text[]) AND df > 0",
+                                         ([token_key(t) for t in terms],))}
+        return [t for t in terms if token_key(t) not in known]
+
     def lexical(self, tokens: list[str], filters: Filters, limit: int) -> list[Scored]:
         if not tokens or limit <= 0:
             return []

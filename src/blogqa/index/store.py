@@ -78,6 +78,10 @@ class Store(Protocol):
 
     def dense(self, vector: np.ndarray, filters: Filters, limit: int) -> list[Scored]: ...
 
+    def absent(self, terms: list[str], filters: Filters) -> list[str]:
+        """The terms no chunk that `filters` lets through contains, in the order given (what
+        `lexical([term], filters, 1)` finds nothing for; unfiltered, the vocabulary answers)."""
+
     def records(self, chunk_ids: list[int]) -> list[ChunkRecord]: ...
 
     def get_post(self, post_id: str) -> Post | None: ...

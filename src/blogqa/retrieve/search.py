@@ -139,8 +139,7 @@ class Searcher:
 
     def _absent(self, terms: list[str], filters: Filters) -> list[str]:
         """The terms no chunk of the index contains (date and tag filters ignored)."""
-        everywhere = Filters(visibility=filters.visibility)
-        return [t for t in dict.fromkeys(terms) if not self.store.lexical([t], everywhere, 1)]
+        return self.store.absent(list(dict.fromkeys(terms)), Filters(visibility=filters.visibility))
 
     def _hits(self, posts: dict[str, float], chunks: dict[int, float], post_of: dict[int, str], k: int) -> list[Hit]:
         """The k best posts, each with its best chunk and up to two more chunks scoring >= 80% of it."""

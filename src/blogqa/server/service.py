@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -23,6 +25,7 @@ from .answer_cache import AnswerCache
 from .text import highlight_terms, snippet, snippet_parts
 
 log = logging.getLogger("blogqa.server")
+HIT_JSON_KEPT = 4096  # hits kept as JSON (a few KB each)
 
 def new_answer_id() -> str:
     return uuid.uuid4().hex
@@ -42,6 +45,10 @@ class Service:
         self.events = events
         self.cache = cache if cache is not None else AnswerCache()
         self._cached_generation: object = None
+        # hits as JSON (their snippets are marked by the tokenizer): a popular answer's hits are
+        # shaped once per index generation, not on every ask
+        self._hit_json: OrderedDict[tuple, dict] = OrderedDict()
+        self._hit_json_lock = threading.Lock()
 
     # ---- visibility --------------------------------------------------------------------------
     def is_public_post(self, post_id: str) -> bool:
@@ -175,6 +182,20 @@ class Service:
         return out
 
     def hit_json(self, hit: Hit, base_url: str, terms: list[str], links: Audience = INTERNAL) -> dict:
+        key = (self.index.generation, hit.chunk_id, hit.score, tuple(terms), base_url, links.name)
+        with self._hit_json_lock:
+            item = self._hit_json.get(key)
+            if item is not None:
+                self._hit_json.move_to_end(key)
+                return dict(item)
+        item = self._shape_hit(hit, base_url, terms, links)
+        with self._hit_json_lock:
+            self._hit_json[key] = item
+            while len(self._hit_json) > HIT_JSON_KEPT:
+                self._hit_json.popitem(last=False)
+        return dict(item)
+
+    def _shape_hit(self, hit: Hit, base_url: str, terms: list[str], links: Audience) -> dict:
         item = hit.to_json()
         item["visibility"] = hit.post.visibility
         item["link"] = (links if hit.post.visibility == "public" else INTERNAL).link(base_url, hit.post.id, hit.post.url)
