@@ -13,6 +13,7 @@ to the words they came from.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..text.surface import lowered, surface_pattern, token_pattern
@@ -176,7 +177,14 @@ def _near_terms(text: str, wanted: set[str], tokenizer) -> list[Word]:
     A snippet's few matching words cost a fraction of reading all of it."""
     spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
     find = surface_pattern(wanted)
-    near = [j for j, (a, b) in enumerate(spans) if find is not None and find.search(lowered(text[a:b]))]
+    low = lowered(text)
+    if find is None:
+        near = []
+    elif len(low) == len(text):  # one scan of the text; a match never crosses a space
+        starts = [a for a, _ in spans]
+        near = sorted({bisect_right(starts, m.start()) - 1 for m in find.finditer(low)})
+    else:  # lower-casing moved the offsets: word by word
+        near = [j for j, (a, b) in enumerate(spans) if find.search(lowered(text[a:b]))]
     out = [Word(a, a, [], False) for a, _ in spans]
     runs: list[list[int]] = []
     for j in near:

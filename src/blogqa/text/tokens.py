@@ -65,7 +65,8 @@ class KiwiTokenizer:
 
     def __init__(self, tags: frozenset[str] = CONTENT_TAGS):
         self._tags = tags
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while Kiwi reads
+        self._memo_lock = threading.Lock()  # held while the memo is read or written
         self._prepare = prepare
         self._multi_dict = False
         # one Kiwi per dictionary choice, started on first use and shared with `as_built` copies:
@@ -106,6 +107,7 @@ class KiwiTokenizer:
                 older.name = name
                 older._multi_dict = name in self._MULTI_DICT_BEFORE
                 older._recent = OrderedDict()
+                older._memo_lock = threading.Lock()
                 if name in self._NO_FULL_STOP_SPLIT:
                     older._prepare = lambda text: unicodedata.normalize("NFC", text)
                 self._versions[name] = older
@@ -124,23 +126,30 @@ class KiwiTokenizer:
     MEMO_CHARS = 600  # longer texts (an ingest's chunks) are analysed but not kept
 
     def _analysed(self, texts: list[str]) -> list[list[tuple[str, str]]]:
-        """(form, tag) of the kept morphemes of each text, from the memo where Kiwi saw it lately."""
+        """(form, tag) of the kept morphemes of each text, from the memo where Kiwi saw it lately.
+        The memo has a lock of its own: a text Kiwi saw lately never waits while Kiwi reads another."""
         prepared = [self._prepare(t) for t in texts]
-        with self._lock:  # Kiwi objects are not documented as thread-safe
+        with self._memo_lock:
             out = [self._recent.get(t) for t in prepared]
-            missing = [i for i, found in enumerate(out) if found is None]
-            if missing:
-                fresh = self._kiwi.tokenize([prepared[i] for i in missing]) if len(missing) > 1 \
-                    else [self._kiwi.tokenize(prepared[missing[0]])]
-                for i, morphemes in zip(missing, fresh):
-                    out[i] = self._keep_tagged(morphemes)
-                    if len(prepared[i]) <= self.MEMO_CHARS:
-                        self._recent[prepared[i]] = out[i]
-                while len(self._recent) > self.MEMO_SIZE:
-                    self._recent.popitem(last=False)
-            for t in prepared:
-                if t in self._recent:
+            for t, found in zip(prepared, out):
+                if found is not None:
                     self._recent.move_to_end(t)
+        missing = [i for i, found in enumerate(out) if found is None]
+        if not missing:
+            return out
+        with self._lock:  # Kiwi objects are not documented as thread-safe
+            if len(missing) > 1:
+                fresh = list(self._kiwi.tokenize([prepared[i] for i in missing]))
+            else:
+                fresh = [self._kiwi.tokenize(prepared[missing[0]])]
+        for i, morphemes in zip(missing, fresh):
+            out[i] = self._keep_tagged(morphemes)
+        with self._memo_lock:
+            for i in missing:
+                if len(prepared[i]) <= self.MEMO_CHARS:
+                    self._recent[prepared[i]] = out[i]
+            while len(self._recent) > self.MEMO_SIZE:
+                self._recent.popitem(last=False)
         return out
 
     def tokens(self, text: str) -> list[str]:
