@@ -46,6 +46,8 @@ def test_a_repeated_question_is_answered_once_and_logged_each_time(tmp_path):
     assert again.answer.text == first.answer.text and "30초" in first.answer.text
     assert again.answer.question == "  커넥션 풀이 다 차면   몇 초를 기다리나요 "  # as this asker wrote it
     assert again.answer_id != first.answer_id
+    assert first.answer.hits[0].tokens and all(h.tokens is None for h in again.answer.hits)  # kept lean
+    assert [h.chunk_id for h in again.answer.hits] == [h.chunk_id for h in first.answer.hits]
     assert len(svc.events.questions()) == 2
     public = svc.ask("커넥션 풀이 다 차면 몇 초를 기다리나요?", surface="public", audience=CUSTOMER)
     assert len(calls) == 2 and public.answer.sources  # the public surface is its own entry
