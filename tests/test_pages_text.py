@@ -107,3 +107,6 @@ def test_marks_stay_on_their_words_after_words_without_content(kiwi):
     assert marked(snippet_parts(text, ["도입"], kiwi)) == ["도입"]
     found = {text[w.start:w.end]: w.forms for w in words(text, kiwi)}
     assert found["개선"] == ["개선"] and found["위해"] == ["위하"] and found["응답"] == ["응답"]
+    # a one-syllable morpheme is looked for as written only: "웹" is not the "의" of "하나의"
+    other = "우리 서비스는 처음부터 하나의 웹서비스로 시작했습니다."
+    assert [(other[w.start:w.end], w.forms) for w in words(other, kiwi)][3:5] == [("하나", ["하나"]), ("웹서비스", ["웹", "서비스"])]

@@ -70,18 +70,8 @@ def words(text: str, tokenizer=None) -> list[Word]:
     low = text.lower()
     at, pos = 0, 0  # the word being read, and where in it
     for form, topic in tagged:
-        j, span = at, None
-        while j < min(len(spans), at + LOOKAHEAD):  # words without content may come between
-            a, b = spans[j]
-            span = _spelled(low, form, a + (pos if j == at else 0), b)
-            if span is not None:
-                break
-            j += 1
-        if span is None:  # spelled otherwise: the next word without forms, else this one
-            nxt = at + 1 if found[at] and at + 1 < len(spans) else at
-            if nxt < len(spans):
-                found[nxt].append((form, topic, None))
-                at, pos = nxt, 0
+        j, span = _find_form(low, form, spans, at, pos)
+        if span is None:  # not found as written: no word is sure to be its, so none gets it
             continue
         at, pos = j, span[1] - spans[j][0]
         found[j].append((form, topic, span[1]))
@@ -102,14 +92,24 @@ def words(text: str, tokenizer=None) -> list[Word]:
     return out
 
 
-def _spelled(low: str, form: str, start: int, end: int) -> tuple[int, int] | None:
-    """Where in `low[start:end]` morpheme `form` is written: as itself, else as a loanword's
-    Hangul or a conjugated stem is (text/surface.py: "기다리" in "기다립니다", "docker" in "도커를")."""
-    at = low.find(form, start, end)
-    if at >= 0:
-        return at, at + len(form)
-    m = token_pattern(form).search(low, start, end)
-    return (m.start(), m.end()) if m else None
+def _find_form(low: str, form: str, spans: list[tuple[int, int]], at: int, pos: int):
+    """(word index, (start, end)) of morpheme `form` in the nearest of the words from `at` (from
+    `pos` in it) that holds it: written as itself, or as a loanword's Hangul or a conjugated stem
+    is written (text/surface.py: "docker" in "도커를", "기다리" in "기다립니다"; not for a
+    one-syllable form, whose pattern would match any syllable with its initial). Words without
+    content may come between: up to `LOOKAHEAD` words, a one-letter form this word or the next two.
+    (at, None) when none holds it."""
+    pattern = token_pattern(form) if len(form) > 1 else None
+    for j in range(at, min(len(spans), at + (LOOKAHEAD if len(form) > 1 else 3))):
+        a, b = spans[j]
+        start = a + (pos if j == at else 0)
+        hit = low.find(form, start, b)
+        if hit >= 0:
+            return j, (hit, hit + len(form))
+        m = pattern.search(low, start, b) if pattern is not None else None
+        if m:
+            return j, (m.start(), m.end())
+    return at, None
 
 
 def highlight_terms(query: str, tokenizer=None, limit: int = 12) -> list[str]:
