@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from ..text.surface import lowered, surface_pattern, token_pattern
 
-# Particles a Korean word may end with, longest first: the fallback when the tokenizer's forms
-# do not spell the word (a loanword mapped to Latin, "도커를" -> "docker").
+# Particles a Korean word may end with, longest first: what a mark leaves out when Kiwi reads a
+# name and its particle as one word ("스포카의").
 _PARTICLES = ("에서는", "에게서", "으로는", "이라고", "에서", "에게", "으로", "까지", "부터", "처럼", "보다",
               "이나", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "나")
 _EDGE = re.compile(r"^\W*(.*?)\W*$", re.S)
@@ -57,7 +57,7 @@ def words(text: str, tokenizer=None) -> list[Word]:
     """The words of `text` with their cores and morphemes (one tokenizer call for the text).
 
         words("(스포카는 회사", kiwi) -> [Word(1, 4, ["스포", "카"], True), Word(6, 8, ["회사"], True)]
-        words("도커를", kiwi) -> [Word(0, 2, ["docker"], True)]   # a mapped loanword: particle cut
+        words("도커를", kiwi) -> [Word(0, 2, ["docker"], True)]   # a loanword, found by its Hangul
     """
     spans = []
     for m in re.finditer(r"\S+", text):
@@ -66,7 +66,7 @@ def words(text: str, tokenizer=None) -> list[Word]:
     tagged = _tagged(text, tokenizer)
     if tagged is None:
         return [Word(a, b, [text[a:b].lower()] if b > a else [], b > a) for a, b in spans]
-    found: list[list[tuple[str, bool, int | None]]] = [[] for _ in spans]  # (form, topic, where it ends)
+    found: list[list[tuple[str, bool, int]]] = [[] for _ in spans]  # (form, topic, where it ends)
     low = text.lower()
     at, pos = 0, 0  # the word being read, and where in it
     for form, topic in tagged:
@@ -75,21 +75,8 @@ def words(text: str, tokenizer=None) -> list[Word]:
             continue
         at, pos = j, span[1] - spans[j][0]
         found[j].append((form, topic, span[1]))
-    out = []
-    for (a, b), forms in zip(spans, found):
-        ends = [stop for _, _, stop in forms if stop is not None]
-        if ends:
-            end = max(ends)
-        elif forms:  # only mapped forms: the word less a trailing particle
-            low, end = text[a:b].lower(), b
-            for particle in _PARTICLES:
-                if low.endswith(particle) and len(low) > len(particle) + 1:
-                    end = b - len(particle)
-                    break
-        else:
-            end = a
-        out.append(Word(a, end, [f for f, _, _ in forms], any(t for _, t, _ in forms)))
-    return out
+    return [Word(a, max((stop for _, _, stop in forms), default=a), [f for f, _, _ in forms],
+                 any(t for _, t, _ in forms)) for (a, _), forms in zip(spans, found)]
 
 
 def _find_form(low: str, form: str, spans: list[tuple[int, int]], at: int, pos: int):
