@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from ..text.surface import lowered, surface_pattern, token_pattern
+from ..text.surface import lowered, surface_pattern
 
 # Particles a Korean word may end with, longest first: what a mark leaves out when Kiwi reads a
 # name and its particle as one word ("스포카의").
@@ -70,33 +70,34 @@ def words(text: str, tokenizer=None) -> list[Word]:
     low = text.lower()
     at, pos = 0, 0  # the word being read, and where in it
     for form, topic in tagged:
-        j, span = _find_form(low, form, spans, at, pos)
-        if span is None:  # not found as written: no word is sure to be its, so none gets it
+        place = _find_form(low, form, spans, at, pos)
+        if place is None:  # not found as written: no word is sure to be its, so none gets it
             continue
-        at, pos = j, span[1] - spans[j][0]
-        found[j].append((form, topic, span[1]))
+        at, end = place
+        pos = end - spans[at][0]
+        found[at].append((form, topic, end))
     return [Word(a, max((stop for _, _, stop in forms), default=a), [f for f, _, _ in forms],
                  any(t for _, t, _ in forms)) for (a, _), forms in zip(spans, found)]
 
 
-def _find_form(low: str, form: str, spans: list[tuple[int, int]], at: int, pos: int):
-    """(word index, (start, end)) of morpheme `form` in the nearest of the words from `at` (from
-    `pos` in it) that holds it: written as itself, or as a loanword's Hangul or a conjugated stem
-    is written (text/surface.py: "docker" in "도커를", "기다리" in "기다립니다"; not for a
-    one-syllable form, whose pattern would match any syllable with its initial). Words without
-    content may come between: up to `LOOKAHEAD` words, a one-letter form this word or the next two.
-    (at, None) when none holds it."""
-    pattern = token_pattern(form) if len(form) > 1 else None
+def _find_form(low: str, form: str, spans: list[tuple[int, int]], at: int, pos: int) -> tuple[int, int] | None:
+    """(word index, end) of morpheme `form` in the nearest of the words from `at` (from `pos` in
+    it) that holds it: written as itself, or as a loanword's Hangul or a conjugated stem is written
+    (text/surface.py: "docker" in "도커를", "기다리" in "기다립니다"; not for a one-syllable form,
+    whose pattern would match any syllable with its initial). Words without content may come
+    between: up to `LOOKAHEAD` words, a one-letter form this word or the next two. None when none
+    holds it."""
+    pattern = surface_pattern([form]) if len(form) > 1 else None
     for j in range(at, min(len(spans), at + (LOOKAHEAD if len(form) > 1 else 3))):
         a, b = spans[j]
         start = a + (pos if j == at else 0)
         hit = low.find(form, start, b)
         if hit >= 0:
-            return j, (hit, hit + len(form))
+            return j, hit + len(form)
         m = pattern.search(low, start, b) if pattern is not None else None
         if m:
-            return j, (m.start(), m.end())
-    return at, None
+            return j, m.end()
+    return None
 
 
 def highlight_terms(query: str, tokenizer=None, limit: int = 12) -> list[str]:

@@ -61,19 +61,13 @@ def _spellings(token: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
-def token_pattern(token: str) -> re.Pattern:
-    """`surface_pattern` of one token (kept for the tokens seen lately)."""
-    return re.compile("|".join(_spellings(token)))
-
-
 def surface_pattern(tokens: Iterable[str]) -> re.Pattern | None:
     """A pattern that finds, in a `lowered` text, each place the tokenizer may read one of
     `tokens`; a text it does not match holds none of them. None when there are no tokens."""
     return _pattern_of(frozenset(tokens))
 
 
-@lru_cache(maxsize=1024)  # an answer asks for its question's pattern once per hit
+@lru_cache(maxsize=4096)  # a question's words, and the morphemes snippet marks look for one by one
 def _pattern_of(tokens: frozenset[str]) -> re.Pattern | None:
     alternatives = sorted({s for t in tokens for s in _spellings(t)})
     return re.compile("|".join(alternatives)) if alternatives else None
