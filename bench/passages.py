@@ -25,6 +25,7 @@ import itertools
 import json
 import statistics
 import sys
+from dataclasses import replace
 
 from common import REPO, blog_index, table
 
@@ -38,21 +39,25 @@ from blogqa.evaluate.qa import read_qa  # noqa: E402
 
 BLOG_NAMES = ["hyperconnect", "spoqa", "socar", "saramin", "zum", "dable"]
 DATA = REPO / "bench" / "data"
-# read_on 0 is the older growth (within the paragraph, to MIN_CHARS); the others read on to N chars
-GRID = {"read_on": [0, 400, 450, 500, 550, 600], "read_next": [False, True]}
+# read_on 0 is the older growth (within the paragraph, to MIN_CHARS); the others read on to N chars;
+# specific: what the specific terms a window names earn in choosing it (0: the question's words alone)
+GRID = {"read_on": [0, 400, 450, 500, 550, 600], "read_next": [False, True], "specific": [0.0, 0.15, 0.3, 0.5, 0.8]}
 
 
 def settings() -> list[Limits]:
-    return [Limits(read_on=n, read_next=nx) for n, nx in itertools.product(*GRID.values()) if n or not nx]
+    return [Limits(read_on=n, read_next=nx, specific=sp) for n, nx, sp in itertools.product(*GRID.values())
+            if n or not nx]
 
 
 OLDER = IN_PARAGRAPH  # the growth shipped before reading on
+BEFORE = replace(LIMITS, specific=0.0)  # shipped before specific terms counted (stop 26): the held-out "before"
 
 
 def label(limits: Limits) -> str:
+    specific = f", specific {limits.specific:g}"
     if not limits.read_on:
-        return f"grow to {MIN_CHARS} in the paragraph"
-    return f"read on to {limits.read_on}" + (" +next chunk" if limits.read_next else "")
+        return f"grow to {MIN_CHARS} in the paragraph" + specific
+    return f"read on to {limits.read_on}" + (" +next chunk" if limits.read_next else "") + specific
 
 
 def measure(idx, records, grid: list[Limits]) -> dict:
@@ -156,7 +161,7 @@ def main() -> None:
             print(f"\nshipped / older p50: {timing['ratio_p50']}")
         return
     grid = settings()
-    for extra in (LIMITS, OLDER):
+    for extra in (LIMITS, BEFORE, OLDER):
         if extra not in grid:
             grid.insert(0, extra)
     by_blog = {}
@@ -181,7 +186,7 @@ def main() -> None:
         for blog in args.blogs:
             chosen = choose(by_blog, [b for b in args.blogs if b != blog], grid, args.max_p50)
             recall, p50, n = summary(by_blog[blog][label(chosen)])
-            before = summary(by_blog[blog][label(OLDER)])
+            before = summary(by_blog[blog][label(BEFORE)])
             held_out[blog] = {"chosen": label(chosen), "keyword_recall": recall, "chars_p50": p50, "answered": n,
                               "before_keyword_recall": before[0], "before_chars_p50": before[1]}
     on_all = label(choose(by_blog, args.blogs, grid, args.max_p50))
@@ -200,7 +205,7 @@ def main() -> None:
     if held_out:
         print(f"\nleave one blog out (p50 <= {args.max_p50:g} on each training blog)\n")
         print(table(["held out", "chosen on the other five", "keyword recall", "chars p50",
-                     f"before ({label(OLDER)})", "before p50"],
+                     f"before ({label(BEFORE)})", "before p50"],
                     [[b, h["chosen"], h["keyword_recall"], h["chars_p50"], h["before_keyword_recall"],
                       h["before_chars_p50"]] for b, h in held_out.items()]))
     print(f"\nchosen on all: {on_all}; shipped: {label(LIMITS)}")

@@ -122,3 +122,25 @@ def test_reading_on_from_one_matching_chunk_into_the_next_starts_a_new_line():
     hit = Hit(Post("p", "제목", f"{first}\n\n## Hilt\n\n{second}"), 1.0, "배포 이야기입니다.", 1, [first, second], "")
     passage = hit_passages([hit], {"hilt", "dagger"}, tok, howto=False, limits=Limits(read_on=400, read_next=True))[0]
     assert passage.text.split("\n") == [first, second], passage.text
+
+
+def test_of_two_windows_with_the_same_words_the_one_naming_the_setting_and_value_is_quoted():
+    text = ("메시지 보관 기간은 카프카 클러스터 설정에서 정할 수 있습니다. 자세한 내용은 문서를 참고하세요.\n\n"
+            "## 우리 설정\n\n카프카 클러스터 설정에서 메시지 보관 기간을 이틀로 정했습니다. log.retention.hours 값은 48입니다.")
+    question = "카프카 클러스터에서 메시지 보관 기간은 어떻게 설정해?"
+    assert "log.retention.hours" in _passage(text, question, howto=True).text
+    # by the question's words alone the two tie, and the first is taken
+    assert "log.retention.hours" not in _passage(text, question, howto=True, limits=Limits(specific=0.0)).text
+
+
+def test_specific_terms_are_names_and_numbers_the_question_does_not_already_name():
+    from blogqa.answer.passage import specific_terms
+
+    parts = units("Kafka 설정에 log.cleanup.policy: delete 와 2.7 버전을 씁니다.")
+    assert specific_terms(parts, {"kafka", "설정"}) == [{"log.cleanup.policy", "delete", "2.7"}]
+
+
+def test_a_chunk_of_code_alone_is_quoted_for_any_question():
+    text = "```\n$ poetry init\nThis command will guide you through creating your pyproject.toml config.\n```"
+    passage = _passage(text, "What does Spoqa use to manage Python dependencies?")
+    assert passage is not None and "poetry init" in passage.text

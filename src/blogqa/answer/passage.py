@@ -4,7 +4,9 @@ A post's matching chunks are cut into units — sentences, list items, table row
 (`units`); hard-wrapped lines of one paragraph are joined first, so a sentence is never quoted as
 a fragment. Every window of consecutive units in one section, up to `MAX_CHARS` (a code block may
 run to `MAX_CODE_CHARS`), is scored by the question's topic words it covers, each weighted by how
-rare it is among the candidate units (`weights`); the best window then reads on (`Limits`):
+rare it is among the candidate units (`weights`), plus a little for the specific things it names
+that the question does not (`specific_terms`: Latin-script names and numbers — the tool, the
+setting, the value an answer to a technical question gives); the best window then reads on (`Limits`):
 through the next sentences and paragraphs up to the next heading, into the post's next chunk,
 while the passage stays within `READ_ON` characters. The sentences that match a question are
 often the ones that restate it — the problem — and the answer follows them: "…일단 기다리게
@@ -34,6 +36,9 @@ MAX_CODE_CHARS = 900
 MIN_CHARS = 160
 MAX_UNITS = 5
 READ_ON = 550  # chosen leave-one-blog-out by bench/passages.py: every fold picks it (docs/benchmarks.md)
+# what the specific terms a window names earn, as a share of an average topic word's weight per
+# log(1 + distinct terms); chosen leave-one-blog-out by bench/passages.py (docs/benchmarks.md)
+SPECIFIC = 0.3
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -41,6 +46,8 @@ _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=\S)")
+# a Latin-script name (SimpleDateFormat, log.retention.hours, setLenient) or a number (48, 2.7)
+_SPECIFIC = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|\d+(?:[.,]\d+)?")
 _LABEL = re.compile(r"^\s*[^.!?。:,]{1,30}\s*$")
 _ENDS_SENTENCE = re.compile(r"[.!?。:]$|[다요죠]$")
 # sentences about the post rather than its subject ("이번 글에서는 …을 소개하고자 합니다")
@@ -59,14 +66,16 @@ HOWTO = re.compile(r"어떻게|방법|명령|커맨드|설정|옵션|옵션값|�
 
 @dataclass(frozen=True)
 class Limits:
-    """How far a passage grows past its window (at most `MAX_UNITS` units and `MAX_CHARS`
-    characters, `MAX_CODE_CHARS` with a code block). With `read_on` 0, within its paragraph while
-    shorter than `MIN_CHARS` or while its last sentence is unfinished; with `read_on` N, on through
-    the next paragraphs up to the next heading (into the post's next chunk when `read_next`) while
-    the passage as quoted stays within N characters."""
+    """How a passage is chosen and how far it grows past its window (at most `MAX_UNITS` units
+    and `MAX_CHARS` characters, `MAX_CODE_CHARS` with a code block). With `read_on` 0, within its
+    paragraph while shorter than `MIN_CHARS` or while its last sentence is unfinished; with
+    `read_on` N, on through the next paragraphs up to the next heading (into the post's next chunk
+    when `read_next`) while the passage as quoted stays within N characters. `specific` is what the
+    window's specific terms earn in choosing it (`SPECIFIC`; 0: the question's words alone)."""
 
     read_on: int = READ_ON
     read_next: bool = True
+    specific: float = SPECIFIC
 
 
 LIMITS = Limits()
@@ -199,17 +208,25 @@ def answer_shape(question: str) -> re.Pattern | None:
 def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: dict[str, float],
                  howto: bool, shape: re.Pattern | None = None, limits: Limits = LIMITS) -> Passage | None:
     """The best window of consecutive units of one section (see the module docstring). A window
-    whose text has the answer's `shape` earns as much as one more topic word of average weight; a
-    window may not start with a sentence about the post itself."""
+    whose text has the answer's `shape` earns as much as one more topic word of average weight, and
+    one that names specific terms the question does not, `limits.specific` of that weight per
+    log(1 + how many) — counted in its first paragraph (list, table) only, so that a window does not
+    grow by an unrelated paragraph for the names in it; a window may not start with a sentence
+    about the post itself."""
     quotable = [i for i, u in enumerate(parts) if u.kind != "heading" and (howto or u.kind != "code")
                 and not u.follows]
+    if not quotable and not howto:  # the matching chunk is code alone: then the code is the passage
+        return best_passage(parts, tokens, topic, w, True, shape, limits)
     starts = [i for i in quotable if not META.search(parts[i].text)] or quotable
     total = sum(w.values()) or 1.0
-    bonus = (total / len(w)) if (shape is not None and w) else 0.0
+    average = total / len(w) if w else 0.0
+    bonus = average if shape is not None else 0.0
+    named = specific_terms(parts, topic) if limits.specific else [set()] * len(parts)
     best: tuple[float, int, int] | None = None
     for start in starts:
         shaped = False
         covered: set[str] = set()
+        specific: set[str] = set()
         size = 0
         for end in range(start, min(len(parts), start + MAX_UNITS)):
             unit = parts[end]
@@ -221,10 +238,12 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
             if size > (MAX_CODE_CHARS if unit.kind == "code" else MAX_CHARS) and end > start:
                 break
             covered |= tokens[end] & topic
+            if unit.block == parts[start].block:  # names count in the window's first paragraph (list, table)
+                specific |= named[end]
             shaped = shaped or (bonus > 0 and bool(shape.search(unit.text)))
             gained = sum(w[t] for t in covered)
             if gained:
-                gained += bonus * shaped
+                gained += bonus * shaped + limits.specific * average * math.log1p(len(specific))
             # a longer window must earn its length: a small cost per unit keeps ties short
             score = gained - 0.05 * (end - start)
             if gained and (best is None or score > best[0] + 1e-9):
@@ -249,6 +268,16 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
     covered = set().union(*(tokens[i] & topic for i in range(start, end + 1)))
     score = sum(w[t] for t in covered)
     return Passage(join_units(parts[start:end + 1]), score, score / total, len(covered), start, end)
+
+
+def specific_terms(parts: list[Unit], topic: set[str]) -> list[set[str]]:
+    """Each unit's specific terms (`_SPECIFIC`, lower-cased) that are no part of a topic word.
+
+    >>> specific_terms(units("log.retention.hours: 48 로 Kafka 보관 기간을 정했습니다."), {"kafka", "보관"})
+    [{'48', 'log.retention.hours'}]
+    """
+    asked = " ".join(topic)
+    return [{m for m in map(str.lower, _SPECIFIC.findall(u.text)) if m not in asked} for u in parts]
 
 
 def _continues(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits = LIMITS) -> bool:
