@@ -27,7 +27,7 @@ BLOG_NAMES = ["hyperconnect", "spoqa"]
 
 def features(idx, records) -> list[dict]:
     """One dict per question: answerable, abstained, exempt (time ordering), absent, absent_share,
-    agree, dense_z, coverage, cross — read from the gate's `Answer.evidence`."""
+    agree, dense_z, coverage — read from the gate's `Answer.evidence`."""
     rows = []
     for rec in records:
         answer = idx.ask(rec.question, llm=False, today=dt.date.fromisoformat(rec.today) if rec.today else None)
@@ -38,15 +38,14 @@ def features(idx, records) -> list[dict]:
                      "absent_share": absent_value(ev.absent, ev.topic_words, "share") if ev else 0.0,
                      "agree": 0.5 if ev is None or ev.agree is None else float(ev.agree),
                      "dense_z": (ev.best_dense - DENSE_CENTER) / 0.05 if ev and ev.best_dense else 0.0,
-                     "coverage": ev.coverage if ev else 0.0,
-                     "cross": float(bool(ev and ev.cross))})
+                     "coverage": ev.coverage if ev else 0.0})
     return rows
 
 
 def abstains(row: dict, w: dict) -> bool:
     if row["exempt"]:
         return row["abstained"]
-    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w, row["cross"]) < MIN_CONFIDENCE
+    return combine(row["absent"], row["agree"], row["dense_z"], row["coverage"], w) < MIN_CONFIDENCE
 
 
 def rates(rows: list[dict], w: dict) -> tuple[float, float]:
@@ -68,8 +67,7 @@ def score_of_rates(un, ans):
 
 # The bias plays the threshold.
 GRID = {"bias": [-1.2, -0.9, -0.6, -0.3, -0.15, 0.0, 0.3], "absent": [1.5, 2.0, 3.0],
-        "agree": [-0.8, -1.2, -1.6], "dense": [-0.5, -0.7, -1.0], "coverage": [-0.5, -1.0, -1.5],
-        "cross": [0.0, -0.5, -1.0, -1.5, -2.0]}
+        "agree": [-0.8, -1.2, -1.6], "dense": [-0.5, -0.7, -1.0], "coverage": [-0.5, -1.0, -1.5]}
 
 
 def fit(rows) -> dict:
@@ -77,7 +75,7 @@ def fit(rows) -> dict:
     scored at once with NumPy: the same rule as `abstains`, row by row)."""
     import numpy as np
 
-    features = np.array([[1.0, float(r["absent"]), r["agree"], r["dense_z"], r["coverage"], r["cross"]] for r in rows])
+    features = np.array([[1.0, float(r["absent"]), r["agree"], r["dense_z"], r["coverage"]] for r in rows])
     exempt = np.array([r["exempt"] for r in rows], dtype=bool)
     recorded = np.array([r["abstained"] for r in rows], dtype=bool)
     answerable = np.array([r["answerable"] for r in rows], dtype=bool)

@@ -80,20 +80,6 @@ def test_an_english_question_over_korean_posts_says_the_source_is_korean(idx):
     assert answer.text.startswith("The blog post is in Korean")
 
 
-@pytest.mark.slow
-def test_an_english_question_is_not_refused_for_its_words_being_english(idx):
-    from blogqa.answer.evidence import DENSE_CENTER, MIN_CONFIDENCE, RISK_WEIGHTS, absent_value, combine
-
-    answer = ask(idx, "Why did Spoqa build Geofront, and what does it manage?")
-    ev = answer.evidence
-    assert not answer.abstained and ev.cross and "SSH" in answer.text
-    assert answer.sources[0].title.startswith("Geofront")
-    # the same evidence judged as if the question were in the posts' language: refused
-    as_korean = combine(absent_value(ev.absent, ev.topic_words), float(ev.agree), (ev.best_dense - DENSE_CENTER) / 0.05,
-                        ev.coverage, {**RISK_WEIGHTS, "cross": 0.0})
-    assert as_korean < MIN_CONFIDENCE <= ev.confidence
-
-
 @pytest.mark.parametrize("question", ["", "   \n"])
 def test_an_empty_question_is_a_usage_error(idx, question):
     with pytest.raises(UsageError):
