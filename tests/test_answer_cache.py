@@ -1,6 +1,7 @@
 """The server's answer cache: a question asked again (any case, spacing or end punctuation) is
 answered from the cache while the index is unchanged, every ask is still logged, a write to the
-index by another process empties it, and LLM answers are never kept."""
+index by another process empties it, and LLM answers are never kept. The workers of one server
+share their answers through one SQLite file."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,7 @@ from blogqa.api import Index
 from blogqa.config import Settings
 from blogqa.events import open_events
 from blogqa.models import Post
-from blogqa.server.answer_cache import AnswerCache, question_key
+from blogqa.server.answer_cache import TRIM_EVERY, AnswerCache, SharedAnswers, question_key
 from blogqa.server.service import Service
 
 POSTS = [
@@ -22,11 +23,12 @@ POSTS = [
 ]
 
 
-def _service(tmp_path, settings: Settings | None = None):
+def _service(tmp_path, settings: Settings | None = None, shared=None, create: bool = True):
     location = str(tmp_path / "idx")
-    idx = Index(location, settings=settings, create=True)
-    idx.add_posts(POSTS, "test://cache", progress=False)
-    svc = Service(idx, idx.settings, open_events(location))
+    idx = Index(location, settings=settings, create=create)
+    if create:
+        idx.add_posts(POSTS, "test://cache", progress=False)
+    svc = Service(idx, idx.settings, open_events(location), AnswerCache(shared=shared) if shared is not None else None)
     calls = []
     real_ask = idx.ask
 
@@ -111,3 +113,42 @@ def _answer(q: str):
     from blogqa.models import Answer
 
     return Answer(q, f"answer to {q}", False)
+
+
+def test_workers_share_answers_and_none_outlives_a_change_of_the_index(tmp_path):
+    """Two services over one index and one shared file, as two workers of `serve --workers 2`."""
+    first, first_calls, location = _service(tmp_path, shared=SharedAnswers(tmp_path / "answers.sqlite"))
+    second, second_calls, _ = _service(tmp_path, shared=SharedAnswers(tmp_path / "answers.sqlite"), create=False)
+    asked = first.ask("회고는 어떻게 하나요?", surface="api")
+    again = second.ask("회고는 어떻게 하나요", surface="api")
+    assert first_calls == ["회고는 어떻게 하나요?"] and second_calls == []
+    assert again.answer.text == asked.answer.text and "KPT" in again.answer.text
+    assert again.answer.question == "회고는 어떻게 하나요" and len(second.cache) == 1  # now in its memory too
+    assert [h.chunk_id for h in again.answer.hits] == [h.chunk_id for h in asked.answer.hits]
+
+    writer = Index(location)  # `blogqa ingest` in another process
+    writer.add_posts([POSTS[0], replace(POSTS[1], body="이제 우리 팀은 매달 4L 방식으로 회고를 합니다.")],
+                     "test://cache", progress=False)
+    changed = second.ask("회고는 어떻게 하나요?", surface="api")
+    assert len(second_calls) == 1 and "4L" in changed.answer.text
+    assert "4L" in first.ask("회고는 어떻게 하나요?", surface="api").answer.text
+    assert len(first_calls) == 1  # the answer the other worker wrote for the new generation
+
+
+def test_the_shared_file_keeps_the_most_recent_answers(tmp_path):
+    shared = SharedAnswers(tmp_path / "answers.sqlite", size=2)
+    for n in range(TRIM_EVERY):
+        shared.put(AnswerCache.key(f"q{n}", False, {}), _answer(f"q{n}"))
+    assert len(shared) == 2
+    assert shared.get(AnswerCache.key("q0", False, {})) is None
+    assert shared.get(AnswerCache.key(f"q{TRIM_EVERY - 1}", False, {})).text == f"answer to q{TRIM_EVERY - 1}"
+
+
+def test_a_shared_file_that_cannot_be_opened_only_costs_the_sharing(tmp_path, caplog):
+    (tmp_path / "not-a-db").mkdir()
+    svc, calls, _ = _service(tmp_path, shared=SharedAnswers(tmp_path / "not-a-db"))
+    first = svc.ask("회고는 어떻게 하나요?", surface="api")
+    again = svc.ask("회고는 어떻게 하나요?", surface="api")
+    assert len(calls) == 1 and again.answer.text == first.answer.text  # still kept in memory
+    warned = [r.getMessage() for r in caplog.records if "shared answer cache" in r.getMessage()]
+    assert len(warned) == 1 and "not-a-db" in warned[0]

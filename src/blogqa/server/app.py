@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..config import Settings, load_settings
 from . import errors, pages, routes_api, routes_insights, routes_openai, routes_public
+from .answer_cache import AnswerCache, SharedAnswers
 from ..events import open_events
 from .gate import Gate
 from .service import Service
@@ -28,16 +29,19 @@ ENV_SERVE = "BLOGQA_SERVE_OPTIONS"  # how `blogqa serve --workers N` hands its o
 
 
 def create_app(index_location: str | None = None, settings: Settings | None = None,
-               events_path: str | os.PathLike | None = None, warm: bool = True, mcp: bool = False) -> FastAPI:
+               events_path: str | os.PathLike | None = None, warm: bool = True, mcp: bool = False,
+               shared_answers: str | os.PathLike | None = None) -> FastAPI:
     """Open the index and the events database now, so a bad `--index` fails before serving.
-    `mcp=True` adds the MCP endpoint `/mcp` (streamable HTTP; blogqa/mcp_server.py)."""
+    `mcp=True` adds the MCP endpoint `/mcp` (streamable HTTP; blogqa/mcp_server.py).
+    `shared_answers`: the answer cache file this server's workers share (answer_cache.py)."""
     from ..api import Index
 
     settings = settings or Settings()
     index = Index(index_location or settings.index, settings)
     configured = events_path or getattr(settings.server, "events", None)
     events = open_events(index.location, str(configured) if configured else None)
-    svc = Service(index, settings, events)
+    svc = Service(index, settings, events,
+                  AnswerCache(shared=SharedAnswers(shared_answers)) if shared_answers else None)
 
     mcp_routes, mcp_run = [], None
     if mcp:
@@ -88,7 +92,8 @@ def app_from_env() -> FastAPI:
     options = json.loads(os.environ[ENV_SERVE])
     settings = load_settings(options.get("config"))
     settings = replace(settings, **{k: v for k, v in options.get("settings", {}).items()})
-    return create_app(options["index"], settings, options.get("events"), mcp=options.get("mcp", False))
+    return create_app(options["index"], settings, options.get("events"), mcp=options.get("mcp", False),
+                      shared_answers=options.get("shared_answers"))
 
 
 def events_file(app: FastAPI) -> Path:

@@ -97,7 +97,8 @@ class Service:
         if generation != self._cached_generation:
             self.cache.clear()
             self._cached_generation = generation
-        return AnswerCache.key(question, audience.name, options, options.get("today"))
+        # the generation in the key too: workers sharing answers may not all have seen a change yet
+        return (generation, *AnswerCache.key(question, audience.name, options, options.get("today")))
 
     def ask_events(self, question: str, surface: str, answer_id: str, audience: Audience = INTERNAL,
                    **kwargs) -> Iterator[Event]:
