@@ -139,7 +139,7 @@ def test_the_shared_file_keeps_the_most_recent_answers(tmp_path):
     shared = SharedAnswers(tmp_path / "answers.sqlite", size=2)
     for n in range(TRIM_EVERY):
         shared.put(AnswerCache.key(f"q{n}", False, {}), _answer(f"q{n}"))
-    assert len(shared) == 2
+    assert shared.count() == 2
     assert shared.get(AnswerCache.key("q0", False, {})) is None
     assert shared.get(AnswerCache.key(f"q{TRIM_EVERY - 1}", False, {})).text == f"answer to q{TRIM_EVERY - 1}"
 

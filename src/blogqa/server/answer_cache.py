@@ -89,7 +89,8 @@ class SharedAnswers:
             self._run("DELETE FROM answers WHERE key NOT IN (SELECT key FROM answers ORDER BY used DESC LIMIT ?)",
                       (self.size,))
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """Answers in the file (a method, not `len`: an empty cache is still a cache, not falsy)."""
         rows = self._run("SELECT count(*) FROM answers")
         return rows[0][0] if rows else 0
 
