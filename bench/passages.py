@@ -69,7 +69,7 @@ def measure(idx, records, grid: list[Limits]) -> dict:
     out: dict[str, dict[str, list]] = {label(s): {"recall": [], "chars": []} for s in grid}
     out["ceiling: matching chunks"] = {"recall": [], "chars": []}
     out["ceiling: whole post"] = {"recall": [], "chars": []}
-    answerers = {label(s): ExtractiveAnswerer(idx.tokenizer, limits=s) for s in grid}
+    answerers = {label(s): ExtractiveAnswerer(limits=s) for s in grid}
     for rec in records:
         if not (rec.answerable and (rec.answer_keywords or rec.type == "korquad")):
             continue
@@ -132,8 +132,8 @@ def latency(blog: str, rounds: int = 2) -> dict:
     idx = blog_index(blog)
     records = read_qa(DATA / f"{blog}_qa.jsonl")
     idx.ask(records[0].question, llm=False)  # loads the models
-    sides = {"older": ExtractiveAnswerer(idx.tokenizer, limits=OLDER),
-             "shipped": ExtractiveAnswerer(idx.tokenizer, limits=LIMITS)}
+    sides = {"older": ExtractiveAnswerer(limits=OLDER),
+             "shipped": ExtractiveAnswerer(limits=LIMITS)}
     ms: dict[str, list[float]] = {name: [] for name in sides}
     for n in range(rounds):
         for rec in records:

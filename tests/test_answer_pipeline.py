@@ -128,6 +128,9 @@ def test_the_gate_judges_the_hits_by_the_tokens_ingest_gave_their_chunks(tiny):
             self.texts.append(text)
             return self.inner.tokens(text)
 
+        def stems(self, text):
+            return self.inner.stems(text)
+
     result = tiny.search(QUESTION)
     top = result.hits[0]
     assert top.tokens and set(tiny.tokenizer.tokens(top.text)) <= top.tokens
@@ -142,7 +145,7 @@ def test_the_gate_judges_the_hits_by_the_tokens_ingest_gave_their_chunks(tiny):
 
 def test_the_extractive_answerer_behind_the_gate_is_what_index_ask_gives(tiny):
     result = tiny.search(QUESTION)
-    direct = final_answer(answer_events(QUESTION, result, ExtractiveAnswerer(tiny.tokenizer), INTERNAL,
+    direct = final_answer(answer_events(QUESTION, result, ExtractiveAnswerer(), INTERNAL,
                                         tiny.tokenizer))
     asked = tiny.ask(QUESTION, llm=False)
     assert direct.text == asked.text and not asked.abstained

@@ -2,6 +2,7 @@
 from blogqa.answer.passage import (IN_PARAGRAPH, LIMITS, NUMBER_LIKE, Limits, answer_shape, best_passage,
                                    hit_passages, units, weights)
 from blogqa.models import Hit, Post
+from blogqa.text.surface import topic_words_in
 from blogqa.text.tokens import get_tokenizer
 
 
@@ -27,8 +28,8 @@ def _passage(text: str, question: str, howto: bool = False, limits: Limits = LIM
     from blogqa.answer.evidence import topic_tokens
 
     parts = units(text)
-    token_sets = [set(t) for t in tok.tokens_batch([u.text for u in parts])]
     topic = set(topic_tokens(tok.tokens(question)))
+    token_sets = topic_words_in([u.text for u in parts], topic, tok.stems(question))
     return best_passage(parts, token_sets, topic, weights(topic, token_sets), howto, answer_shape(question), limits)
 
 
@@ -78,24 +79,24 @@ def test_reading_on_takes_the_fix_from_the_posts_next_chunk_without_the_overlap_
     from blogqa.answer.evidence import topic_tokens
 
     topic = set(topic_tokens(tok.tokens(question)))
+    stems = tok.stems(question)
     hit = _hit(OOM, OOM_NEXT)
-    shipped_before = hit_passages([hit], topic, tok, howto=True, limits=IN_PARAGRAPH)[0]
+    shipped_before = hit_passages([hit], topic, stems, howto=True, limits=IN_PARAGRAPH)[0]
     assert "OutOfMemory" in shipped_before.text and "gson" not in shipped_before.text
-    within = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=500, read_next=False))[0]
+    within = hit_passages([hit], topic, stems, howto=True, limits=Limits(read_on=500, read_next=False))[0]
     assert "gson" not in within.text and within.text.endswith("고민했습니다.")  # the chunk's end
-    read = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=500, read_next=True))[0]
+    read = hit_passages([hit], topic, stems, howto=True, limits=Limits(read_on=500, read_next=True))[0]
     assert read.text.startswith("주소록 1만 명") and "gson" in read.text and "InputStream" in read.text
     assert read.text.count("어떻게 하면 OOM을 피할 수") == 1  # the overlap is not quoted twice
     assert "정리" not in read.text and "다음 글" not in read.text  # a heading ends the reading
-    short = hit_passages([hit], topic, tok, howto=True, limits=Limits(read_on=120, read_next=True))[0]
+    short = hit_passages([hit], topic, stems, howto=True, limits=Limits(read_on=120, read_next=True))[0]
     assert len(short.text) < len(read.text) and "InputStream" not in short.text  # the budget holds
 
 
 def test_a_window_never_starts_in_the_next_chunk():
-    tok = get_tokenizer("kiwi")
     hit = _hit("배포는 매일 합니다.", "Kubernetes 클러스터는 세 개입니다.")
     topic = {"kubernetes", "클러스터"}
-    passage = hit_passages([hit], topic, tok, howto=False, limits=Limits(read_on=400, read_next=True))[0]
+    passage = hit_passages([hit], topic, set(), howto=False, limits=Limits(read_on=400, read_next=True))[0]
     assert passage.text.startswith("배포는 매일 합니다.")
 
 
@@ -116,11 +117,10 @@ def test_reading_on_from_one_matching_chunk_into_the_next_starts_a_new_line():
     """Each line of an answer is the post's own text: sentences of two chunks (two sections, or a
     paragraph the chunker cut) are never joined into one line, so no line reads as the post's
     words when it is two of its passages glued together (hyperconnect's Hilt post, once)."""
-    tok = get_tokenizer("kiwi")
     first = "Google은 Dagger Hilt를 발표하였습니다."
     second = "Hilt를 적용하기에 앞서 무엇인지 알아봅니다. Hilt는 Android 전용 DI 라이브러리입니다."
     hit = Hit(Post("p", "제목", f"{first}\n\n## Hilt\n\n{second}"), 1.0, "배포 이야기입니다.", 1, [first, second], "")
-    passage = hit_passages([hit], {"hilt", "dagger"}, tok, howto=False, limits=Limits(read_on=400, read_next=True))[0]
+    passage = hit_passages([hit], {"hilt", "dagger"}, set(), howto=False, limits=Limits(read_on=400, read_next=True))[0]
     assert passage.text.split("\n") == [first, second], passage.text
 
 

@@ -32,28 +32,28 @@ WHEN = re.compile(r"언제|몇\s*년|몇\s*월|날짜|시기|\bwhen\b|\bwhat yea
 
 
 class ExtractiveAnswerer:
-    """The offline Answerer (answer/pipeline.py): no model, no network; streams line by line."""
+    """The offline Answerer (answer/pipeline.py): no model, no network, no tokenizer (the gate read
+    the question; passages are read by their letters); streams line by line."""
 
-    def __init__(self, tokenizer, max_posts: int = 3, limits: Limits = LIMITS):
-        self.tokenizer = tokenizer
+    def __init__(self, max_posts: int = 3, limits: Limits = LIMITS):
         self.max_posts = max_posts
         self.limits = limits  # how long each quoted passage may be (answer/passage.py)
 
     def answer(self, question: str, result, gate: Gate, audience: Audience, stream: bool = False) -> Iterator[Event]:
-        answer = extractive_answer(question, result, gate, audience, self.tokenizer, self.max_posts, self.limits)
+        answer = extractive_answer(question, result, gate, audience, self.max_posts, self.limits)
         if stream:
             for line in answer.text.splitlines(keepends=True):
                 yield Token(line)
         yield Final(answer)
 
 
-def extractive_answer(question: str, result, gate: Gate, audience: Audience, tokenizer,
+def extractive_answer(question: str, result, gate: Gate, audience: Audience,
                       max_posts: int = 3, limits: Limits = LIMITS) -> Answer:
     """Answer from `result` (a SearchResult) whose evidence `gate` is open; abstain when no post
     has a passage for the question."""
     hits: list[Hit] = result.hits
     topic = set(topic_tokens(gate.question_tokens))
-    passages = hit_passages(hits[:max_posts], topic, tokenizer, howto=bool(HOWTO.search(question)),
+    passages = hit_passages(hits[:max_posts], topic, gate.stems, howto=bool(HOWTO.search(question)),
                             shape=answer_shape(question), limits=limits)
     quoted: list[tuple[Hit, Passage]] = []
     first = passages[0]

@@ -19,6 +19,7 @@ class Gate:
     question_tokens: list[str]  # what the evidence was judged on; the answer's topic words come from it
     evidence: Evidence
     ordered: bool               # a newest/oldest question
+    stems: frozenset[str] = frozenset()  # the question tokens read as verb or adjective stems
 
     def passes(self, min_confidence: float = MIN_CONFIDENCE) -> bool:
         return self.ordered or self.evidence.confidence >= min_confidence
@@ -28,7 +29,8 @@ def evidence_gate(question: str, result, tokenizer) -> Gate | None:
     """The gate for `result` (a SearchResult); None when it has no hits (nothing to judge)."""
     if not result.hits:
         return None
-    q_tokens = tokenizer.tokens(getattr(result.intent, "cleaned", None) or question)
+    text = getattr(result.intent, "cleaned", None) or question
+    q_tokens = tokenizer.tokens(text)
     top = result.hits[0]
     top_tokens = top.tokens  # as ingest tokenized the chunks; else tokenized now
     if top_tokens is None:
@@ -36,4 +38,4 @@ def evidence_gate(question: str, result, tokenizer) -> Gate | None:
     evidence = judge(q_tokens, top_tokens, result.best_dense, result.best_lexical, result=result,
                      korean=is_korean(question))
     ordered = result.intent is not None and bool(getattr(result.intent, "order", None))
-    return Gate(q_tokens, evidence, ordered)
+    return Gate(q_tokens, evidence, ordered, frozenset(tokenizer.stems(text)))

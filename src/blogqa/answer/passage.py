@@ -3,8 +3,9 @@
 A post's matching chunks are cut into units — sentences, list items, table rows, code blocks
 (`units`); hard-wrapped lines of one paragraph are joined first, so a sentence is never quoted as
 a fragment. Every window of consecutive units in one section, up to `MAX_CHARS` (a code block may
-run to `MAX_CODE_CHARS`), is scored by the question's topic words it covers, each weighted by how
-rare it is among the candidate units (`weights`), plus a little for the specific things it names
+run to `MAX_CODE_CHARS`), is scored by the question's topic words it covers — the words its letters
+spell (text/surface.py `topic_words_in`: no tokenizer runs over a post's units at question time) —
+each weighted by how rare it is among the candidate units (`weights`), plus a little for the specific things it names
 that the question does not (`specific_terms`: Latin-script names and numbers — the tool, the
 setting, the value an answer to a technical question gives); the best window then reads on (`Limits`):
 through the next sentences and paragraphs up to the next heading, into the post's next chunk,
@@ -28,7 +29,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ..text.surface import lowered, surface_pattern
+from ..text.surface import topic_words_in
 from .evidence import topic_tokens
 
 MAX_CHARS = 500
@@ -358,12 +359,14 @@ def hit_units(hit, limits: Limits = LIMITS) -> list[Unit]:
     return [u for chunk in chunk_units(hit, limits) for u in chunk]
 
 
-def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
+def hit_passages(hits: list, topic: set[str], stems: set[str], howto: bool,
                  shape: re.Pattern | None = None, limits: Limits = LIMITS) -> list[Passage | None]:
-    """Each hit's best passage, with topic words weighted over the units of all the hits."""
+    """Each hit's best passage, with topic words weighted over the units of all the hits. A unit
+    holds the topic words its letters spell (text/surface.py: `topic_words_in`; `stems`: the topic
+    words the question's analysis read as verb or adjective stems)."""
     parts = [hit_units(h, limits) for h in hits]
     flat = [u.text for p in parts for u in p]
-    token_sets = topic_sets(flat, topic, tokenizer)
+    token_sets = topic_words_in(flat, topic, stems)
     w = weights(topic, token_sets)
     out, at = [], 0
     for p in parts:
@@ -373,22 +376,12 @@ def hit_passages(hits: list, topic: set[str], tokenizer, howto: bool,
     return out
 
 
-def topic_sets(texts: list[str], topic: set[str], tokenizer) -> list[set[str]]:
-    """The topic words each text holds, the tokenizer asked only about the texts whose letters
-    may hold one (text/surface.py): most of a post's sentences share no word with a question."""
-    find = surface_pattern(topic)
-    maybe = [i for i, text in enumerate(texts) if find is not None and find.search(lowered(text))]
-    out: list[set[str]] = [set() for _ in texts]
-    for i, tokens in zip(maybe, tokenizer.tokens_batch([texts[i] for i in maybe]) if maybe else []):
-        out[i] = set(tokens) & topic
-    return out
-
-
 def question_passages(question: str, hits: list, tokenizer, focus: str | None = None,
                       limits: Limits = IN_PARAGRAPH) -> list[Passage | None]:
     """Each hit's best passage for `question`, chosen as the offline answerer chooses it: topic
     words from `focus` (the search's cleaned question, when there is one), how-to and answer shape
     from the question as asked; grown as `limits` say (by default as the prompt wants it)."""
-    topic = set(topic_tokens(tokenizer.tokens(focus or question)))
-    return hit_passages(hits, topic, tokenizer, howto=bool(HOWTO.search(question)), shape=answer_shape(question),
+    text = focus or question
+    topic = set(topic_tokens(tokenizer.tokens(text)))
+    return hit_passages(hits, topic, tokenizer.stems(text), howto=bool(HOWTO.search(question)), shape=answer_shape(question),
                         limits=limits)

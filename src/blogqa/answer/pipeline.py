@@ -74,7 +74,7 @@ def ask_events(index, question: str, search: dict, llm: bool | None = None,
     if generate:
         answerer: Answerer = LLMAnswerer(settings, index.tokenizer, today=search.get("today"))
     else:
-        answerer = ExtractiveAnswerer(index.tokenizer)
+        answerer = ExtractiveAnswerer()
     for event in answer_events(question, result, answerer, audience, index.tokenizer, stream=stream):
         if isinstance(event, Final) and llm is None and not generate:  # say why there is no LLM answer
             event.answer.notes.append(NO_LLM_NOTE)

@@ -133,7 +133,7 @@ def cmd_serve(args) -> int:
     shared = tempfile.mkdtemp(prefix="blogqa-answers-")
     os.environ[ENV_SERVE] = json.dumps({
         "index": settings.index, "config": getattr(args, "config", None), "events": args.events, "mcp": args.mcp,
-        "settings": {k: getattr(settings, k) for k in ("k", "mode")},
+        "settings": {k: getattr(settings, k) for k in ("embedder", "tokenizer", "k", "mode")},
         "shared_answers": os.path.join(shared, "answers.sqlite")})
     if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
         # a worker loads the index and the embedder before it answers the supervisor's ping

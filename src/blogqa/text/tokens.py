@@ -23,6 +23,8 @@ CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH"
 # Parts of speech that name a topic (nouns, foreign words, hanja): a question whose topic word of
 # this kind occurs nowhere in the blog is likely about something the blog does not cover.
 TOPIC_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+# Verb and adjective stems: a text spells them with an ending ("기다리" in "기다립니다")
+STEM_TAGS = frozenset({"VV", "VA"})
 
 # Kiwi reads a Latin word that ends a sentence as an abbreviation and cuts it at random:
 # "Kubernetes." -> "kuber" + "netes.", "GraphQL." -> "gr" + "aphql.". A space before such a
@@ -48,6 +50,9 @@ class Tokenizer(Protocol):
 
     def tagged_tokens(self, text: str) -> list[tuple[str, bool]]:
         """`tokens(text)`, each with whether it is a topic word (a noun or foreign word)."""
+
+    def stems(self, text: str) -> set[str]:
+        """The tokens of `text` that are verb or adjective stems (spelled with endings in a text)."""
 
 
 class KiwiTokenizer:
@@ -163,6 +168,14 @@ class KiwiTokenizer:
         """
         return [(form, tag in TOPIC_TAGS) for form, tag in self._analysed([text])[0]]
 
+    def stems(self, text: str) -> set[str]:
+        """The verb and adjective stems among `tokens(text)`.
+
+        >>> sorted(KiwiTokenizer().stems("따로 모아서 30초를 기다립니다"))
+        ['기다리', '모으']
+        """
+        return {form for form, tag in self._analysed([text])[0] if tag in STEM_TAGS}
+
     def tokens_batch(self, texts: list[str]) -> list[list[str]]:
         return [[form for form, _ in kept] for kept in self._analysed(list(texts))]
 
@@ -184,6 +197,10 @@ class WhitespaceTokenizer:
     def tagged_tokens(self, text: str) -> list[tuple[str, bool]]:
         """Every word counts as a topic word unless it is all digits."""
         return [(w, not w.isdigit()) for w in self.tokens(text)]
+
+    def stems(self, text: str) -> set[str]:
+        """None: a word is spelled as it is."""
+        return set()
 
 
 TOKENIZERS = {"kiwi": KiwiTokenizer, "words": WhitespaceTokenizer}
