@@ -218,3 +218,21 @@ def test_korquad_questions_get_no_date_filter():
     assert len(filtered) < len(questions) * 0.01
     assert filtered == []  # currently 0; only strong recency words (최근, 최신) give an order
     assert len(ordered) <= len(questions) * 0.005  # 9 of 5,774 today
+
+
+def test_a_tag_says_what_a_post_is_about_as_its_title_does():
+    """"통계학 주제로 가장 최근에 올라온 글은?" (dable): the newest post tagged 통계학 ranks fourth and its
+    title ("Bayes Theorem") lacks the word; a newer post that mentions it in passing stays behind."""
+    from blogqa.models import Hit, Post
+    from blogqa.retrieve.search import order_by_date
+
+    def hit(title, year, tags, score):
+        return Hit(Post(title, title, "", date=dt.date(year, 1, 1), tags=tags), score, "", 0)
+
+    hits = [hit("회귀 분석 정리", 2021, ["통계학"], 1.0), hit("선형대수 정리", 2020, ["수학"], 0.95),
+            hit("팀 회식 후기", 2024, [], 0.7), hit("Bayes Theorem", 2023, ["수학", "통계학"], 0.6)]
+    ordered = order_by_date(hits, newest=True, title_tokens=str.split, topic={"통계학"})
+    assert [h.post.title for h in ordered] == ["Bayes Theorem", "회귀 분석 정리", "선형대수 정리", "팀 회식 후기"]
+    untagged = [hit(h.post.title, h.post.date.year, [], h.score) for h in hits]
+    ordered = order_by_date(untagged, newest=True, title_tokens=str.split, topic={"통계학"})
+    assert ordered[0].post.title == "회귀 분석 정리"  # without tags, only the two best and titled posts are about it

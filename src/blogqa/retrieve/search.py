@@ -174,8 +174,9 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     """Put the hits that are *about* the topic in date order; the rest keep their rank after.
 
     A post is about the topic when it scores >= floor * best and is either among the `head` best
-    hits or has a topic word in its title. Without the title test, any newer post that merely
-    mentions the topic in passing would jump to the top. Undated posts are never dropped: they
+    hits or has a topic word in its title or its tags (`labels`: a post tagged 통계학 is about
+    statistics whatever its title says). Without that test, any newer post that merely mentions
+    the topic in passing would jump to the top. Undated posts are never dropped: they
     follow the dated relevant ones.
     """
     if not hits:
@@ -183,8 +184,8 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     top = hits[0].score
 
     def about(rank: int, h: Hit) -> bool:
-        # a topic word in the title is strong evidence, so such a post may score a little lower
-        titled = bool(topic) and title_tokens is not None and bool(topic & set(title_tokens(h.post.title)))
+        # a topic word in the title or a tag is strong evidence, so such a post may score a little lower
+        titled = bool(topic) and title_tokens is not None and bool(topic & set(title_tokens(labels(h.post))))
         if h.score < floor * top * (0.8 if titled else 1.0):
             return False
         return rank < head or not topic or title_tokens is None or titled
@@ -199,6 +200,11 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     dated = sorted((h for h in relevant if when(h) is not None), key=when, reverse=newest)
     undated = [h for h in relevant if when(h) is None]
     return dated + undated + rest
+
+
+def labels(post) -> str:
+    """What a post says it is about: its title and its tags."""
+    return " ".join([post.title, *post.tags])
 
 
 def _no_match_note(query: str, intent) -> str:
