@@ -236,3 +236,22 @@ def test_a_tag_says_what_a_post_is_about_as_its_title_does():
     untagged = [hit(h.post.title, h.post.date.year, [], h.score) for h in hits]
     ordered = order_by_date(untagged, newest=True, title_tokens=str.split, topic={"통계학"})
     assert ordered[0].post.title == "회귀 분석 정리"  # without tags, only the two best and titled posts are about it
+
+
+def test_a_word_in_most_candidates_labels_says_nothing_of_what_one_is_about():
+    """"쏘카 PM이 직접 쓴 글 중에서 가장 최근 글은?" (socar): "쏘카" is in most titles, so a newer post
+    titled "쏘카의 웹 팀에 관하여" is not about PMs; the PM posts go in date order."""
+    from blogqa.models import Hit, Post
+    from blogqa.retrieve.search import order_by_date
+
+    def hit(title, year, score):
+        return Hit(Post(title, title, "", date=dt.date(year, 1, 1)), score, "", 0)
+
+    hits = [hit("주니어 PM 의 고객 발굴", 2022, 1.0), hit("쏘카 PM 의 퍼널 개선기", 2021, 0.7),
+            hit("쏘카 의 웹 팀", 2024, 0.6), hit("쏘카 QA 는 무슨 일을", 2023, 0.55), hit("쏘카 데이터 회고", 2020, 0.5)]
+    ordered = order_by_date(hits, newest=True, title_tokens=str.split, topic={"쏘카", "pm", "PM"})
+    assert [h.post.title for h in ordered][:2] == ["주니어 PM 의 고객 발굴", "쏘카 PM 의 퍼널 개선기"]
+    few = [hit("주니어 PM 의 고객 발굴", 2022, 1.0), hit("쏘카 PM 의 퍼널 개선기", 2021, 0.7), hit("쏘카 의 웹 팀", 2024, 0.6),
+           hit("디자인 시스템", 2023, 0.55), hit("데이터 회고", 2020, 0.5)]
+    ordered = order_by_date(few, newest=True, title_tokens=str.split, topic={"쏘카", "pm", "PM"})
+    assert ordered[0].post.title == "쏘카 의 웹 팀"  # in 2 of 5 labels, the name still counts
