@@ -30,7 +30,8 @@ def evidence_gate(question: str, result, tokenizer) -> Gate | None:
     if not result.hits:
         return None
     text = getattr(result.intent, "cleaned", None) or question
-    q_tokens = tokenizer.tokens(text)
+    repairs = getattr(result, "repairs", None) or {}  # a word read without its particle, as the search read it
+    q_tokens = [repairs.get(t, t) for t in tokenizer.tokens(text)]
     top = result.hits[0]
     top_tokens = top.tokens  # as ingest tokenized the chunks; else tokenized now
     if top_tokens is None:

@@ -12,6 +12,7 @@ from ..text.hangul import has_hangul
 from ..index.embed import clip_tokens
 from ..index.store import Scored
 from .fusion import post_fusion
+from .particles import particle_stems
 from .query import QueryPlan, plan
 
 if TYPE_CHECKING:
@@ -24,12 +25,14 @@ MODES = ("bm25", "dense", "hybrid")
 class Signals:
     """What the abstention gate reads from retrieval: raw best scores before normalisation, which
     post each retriever ranked first (None when it did not run or found nothing), and the
-    question's topic words that occur nowhere in the index."""
+    question's topic words that occur nowhere in the index; `repairs`, the question's words read
+    without the particle glued on them (particles.py), which the gate reads the same way."""
     best_lexical: float = 0.0
     best_dense: float = 0.0
     top_lexical_post: str | None = None
     top_dense_post: str | None = None
     absent_terms: list[str] | None = None
+    repairs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +49,7 @@ class SearchResult:
     top_lexical_post = property(lambda self: self.signals.top_lexical_post)
     top_dense_post = property(lambda self: self.signals.top_dense_post)
     absent_terms = property(lambda self: self.signals.absent_terms)
+    repairs = property(lambda self: self.signals.repairs)
 
     def to_json(self) -> dict:
         out = {"query": self.query, "hits": [h.to_json() for h in self.hits]}
@@ -114,8 +118,10 @@ class Searcher:
         lexical: list[Scored] = []
         dense: list[Scored] = []
         absent = self._absent(p.nouns, filters)
+        repairs = particle_stems(absent, lambda words: self._absent(words, filters))
+        absent = [t for t in absent if t not in repairs]
         if mode in ("bm25", "hybrid"):
-            lexical = self.store.lexical(p.lexical, filters, n)
+            lexical = self.store.lexical([repairs.get(t, t) for t in p.lexical], filters, n)
         if mode in ("dense", "hybrid"):
             if p.dense not in vectors:
                 embedder = self._embedder()
@@ -134,7 +140,8 @@ class Searcher:
         signals = Signals(best_lexical=lexical[0].score if lexical else 0.0,
                           best_dense=dense[0].score if dense else 0.0,
                           top_lexical_post=lexical[0].post_id if lexical else None,
-                          top_dense_post=dense[0].post_id if dense else None, absent_terms=absent)
+                          top_dense_post=dense[0].post_id if dense else None, absent_terms=absent,
+                          repairs=repairs)
         return SearchResult(p.query, hits, signals=signals)
 
     def _absent(self, terms: list[str], filters: Filters) -> list[str]:
