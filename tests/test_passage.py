@@ -144,3 +144,18 @@ def test_a_chunk_of_code_alone_is_quoted_for_any_question():
     text = "```\n$ poetry init\nThis command will guide you through creating your pyproject.toml config.\n```"
     passage = _passage(text, "What does Spoqa use to manage Python dependencies?")
     assert passage is not None and "poetry init" in passage.text
+
+
+def test_prose_boxed_in_a_code_fence_is_read_as_prose_and_code_stays_code():
+    """saramin boxes greetings and summaries in ```STATA fences, socar an FAQ's answers in plain
+    ones: sentences, quotable for any question; a real command keeps its fence."""
+    text = ("- 쏘카에서 임직원들과 친해질 수 있는 이벤트가 있나요?\n\n```\n쏘모임, 동호회, 밍글링, 쏘풍데이 등의 이벤트로 "
+            "다른 임직원들을 만날 기회가 있습니다.\n동호회 : 음악 밴드, 프리다이빙, 축구 등 다양한 주제로 활동합니다.\n```\n\n"
+            "```STATA\n# 주석만 한국어인 스크립트\nkubectl apply -f deploy.yaml --namespace=prod\n```")
+    got = [(u.kind, u.text) for u in units(text)]
+    assert got == [("item", "- 쏘카에서 임직원들과 친해질 수 있는 이벤트가 있나요?"),
+                   ("sentence", "쏘모임, 동호회, 밍글링, 쏘풍데이 등의 이벤트로 다른 임직원들을 만날 기회가 있습니다."),
+                   ("sentence", "동호회 : 음악 밴드, 프리다이빙, 축구 등 다양한 주제로 활동합니다."),
+                   ("code", "```\n# 주석만 한국어인 스크립트\nkubectl apply -f deploy.yaml --namespace=prod\n```")]
+    passage = _passage(text, "쏘카 임직원들끼리 친해질 수 있는 사내 이벤트나 모임이 있나요?")
+    assert "쏘모임" in passage.text and "kubectl" not in passage.text

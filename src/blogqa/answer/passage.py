@@ -29,6 +29,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from ..text.hangul import count_hangul
 from ..text.surface import topic_words_in
 from .evidence import topic_tokens
 
@@ -43,6 +44,9 @@ READ_ON = 550  # chosen leave-one-blog-out by bench/passages.py: every fold pick
 SPECIFIC = 0.1
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+PROSE_HANGUL = 0.6
+PROSE_CODE = 0.03
+_CODE_PUNCTUATION = re.compile(r"[{}\[\]();=<>$\\|`]")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -95,8 +99,47 @@ class Unit:
     follows: bool = False  # from the post's chunk after the hit's: read on into, never a window
 
 
+def is_prose(block: str) -> bool:
+    """A fenced block that holds sentences, not code: Korean blogs box a greeting, a summary or an
+    FAQ answer in a code fence (saramin's 17 posts with ```STATA boxes, socar's "쏘모임, 동호회 …").
+    Mostly Hangul (at least `PROSE_HANGUL` of its non-space characters) and hardly any code
+    punctuation (at most `PROSE_CODE`).
+
+    >>> is_prose("안녕하세요. 서비스인프라개발팀 박동형입니다.\\n구조개선 경험을 공유하고자 합니다")
+    True
+    >>> is_prose("# 설치합니다\\npip install -e '.[server]'"), is_prose("x = {'키': 1}")
+    (False, False)
+    """
+    chars = re.sub(r"\s", "", block)
+    if not chars:
+        return False
+    return (count_hangul(chars) >= PROSE_HANGUL * len(chars)
+            and len(_CODE_PUNCTUATION.findall(chars)) <= PROSE_CODE * len(chars))
+
+
+def _unfence_prose(lines: list[str]) -> list[str]:
+    """The lines of a text with the fences of its prose blocks (`is_prose`) gone: their lines are
+    read as any other paragraph."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if _FENCE.match(lines[i]):
+            end = next((j for j in range(i + 1, len(lines)) if _FENCE.match(lines[j])), None)
+            if end is None:
+                out.extend(lines[i:])
+                break
+            inner = lines[i + 1:end]
+            out.extend(["", *inner, ""] if is_prose("\n".join(inner)) else lines[i:end + 1])
+            i = end + 1
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
 def units(text: str) -> list[Unit]:
-    """The quotable units of a chunk's text, in order."""
+    """The quotable units of a chunk's text, in order (a prose block in a code fence is read as
+    prose: `is_prose`)."""
     out: list[Unit] = []
     section = block = 0
     paragraph: list[str] = []
@@ -119,7 +162,7 @@ def units(text: str) -> list[Unit]:
             paragraph.clear()
             block += 1
 
-    for line in text.split("\n"):
+    for line in _unfence_prose(text.split("\n")):
         if code is not None:
             if _FENCE.match(line):
                 body = "\n".join(code).strip("\n")
