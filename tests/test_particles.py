@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import doctest
 
+import pytest
+
 from blogqa.retrieve import particles
-from blogqa.retrieve.particles import particle_stems
+from blogqa.retrieve.particles import repairs_of
+from blogqa.text import hangul
 
 
-def test_doctests():
-    result = doctest.testmod(particles)
+@pytest.mark.parametrize("module", [particles, hangul])
+def test_doctests(module):
+    result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -17,12 +21,12 @@ def test_a_word_the_index_holds_or_lacks_either_way_is_left_as_it_is():
     held = {"구성", "구성은", "클러스"}
     lookup = lambda words: [w for w in words if w not in held]  # noqa: E731
     # not absent at all: nothing to repair; no Hangul, no particle, or too little left: no stem
-    assert particle_stems(["연봉", "kotlin", "가로", "클러스터로"], lookup) == {}
+    assert repairs_of(["연봉", "kotlin", "가로", "클러스터로"], lookup) == {}
 
 
 def test_the_longest_particle_that_leaves_a_held_word_wins():
     held = {"서버", "서버에"}
-    assert particle_stems(["서버에서"], lambda ws: [w for w in ws if w not in held]) == {"서버에서": "서버"}
+    assert repairs_of(["서버에서"], lambda ws: [w for w in ws if w not in held]) == {"서버에서": "서버"}
 
 
 def test_hyperconnect_question_with_a_glued_particle_is_not_judged_on_an_absent_word(hyperconnect_index):

@@ -12,7 +12,7 @@ from ..text.hangul import has_hangul
 from ..index.embed import clip_tokens
 from ..index.store import Scored
 from .fusion import post_fusion
-from .particles import particle_stems
+from .particles import repairs_of
 from .query import QueryPlan, plan
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class Searcher:
         lexical: list[Scored] = []
         dense: list[Scored] = []
         absent = self._absent(p.nouns, filters)
-        repairs = particle_stems(absent, lambda words: self._absent(words, filters))
+        repairs = repairs_of(absent, lambda words: self._absent(words, filters))
         absent = [t for t in absent if t not in repairs]
         if mode in ("bm25", "hybrid"):
             lexical = self.store.lexical([repairs.get(t, t) for t in p.lexical], filters, n)

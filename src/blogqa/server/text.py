@@ -16,12 +16,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..text.hangul import PARTICLES
 from ..text.surface import lowered, surface_pattern
 
-# Particles a Korean word may end with, longest first: what a mark leaves out when Kiwi reads a
-# name and its particle as one word ("스포카의").
-_PARTICLES = ("에서는", "에게서", "으로는", "이라고", "에서", "에게", "으로", "까지", "부터", "처럼", "보다",
-              "이나", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만", "나")
 _EDGE = re.compile(r"^\W*(.*?)\W*$", re.S)
 LOOKAHEAD = 6  # words a morpheme is looked for in, from the word the last one was found in
 
@@ -207,7 +204,7 @@ def snippet_parts(text: str, terms: list[str], tokenizer=None) -> list[dict]:
     for word in _near_terms(text, wanted, tokenizer) if tokenizer is not None else words(text):
         core, end = text[word.start:word.end].lower(), word.end
         hit = bool(core) and (core in wanted or bool(wanted & set(word.forms)))
-        for particle in () if hit or not core else _PARTICLES:  # kiwi may read "스포카의" as one name
+        for particle in () if hit or not core else PARTICLES:  # kiwi may read "스포카의" as one name
             if core.endswith(particle) and core[:-len(particle)] in wanted:
                 hit, end = True, word.end - len(particle)
                 break

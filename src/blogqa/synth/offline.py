@@ -18,7 +18,7 @@ from collections import Counter
 
 from ..models import Post
 from ..text.chunk import sections
-from ..text.hangul import has_hangul, is_hangul, is_korean
+from ..text.hangul import has_hangul, is_korean, particle_stems
 from ..text.sentences import prose_sentences
 from .korean import josa, tag_batch
 from .records import QARecord, plain, squash
@@ -275,12 +275,8 @@ def post_keyword(post: Post) -> str:
 
 
 def _strip_particle(word: str) -> str:
-    if is_hangul(word[-1:]):
-        for p in ("에서의", "에서", "으로", "에게", "이란", "와", "과", "의", "을", "를", "은", "는", "이", "가", "로",
-                  "에", "란"):
-            if word.endswith(p) and len(word) - len(p) >= 2:
-                return word[: -len(p)]
-    return word
+    stems = particle_stems(word)
+    return stems[0] if stems else word
 
 
 def find_passage(section_text: str, answer: str, limit: int = MAX_PASSAGE_CHARS) -> str:
