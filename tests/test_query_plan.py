@@ -85,3 +85,11 @@ def test_a_searcher_ranks_a_plan_as_it_ranks_the_question(tmp_path):
     assert [h.post.id for h in in_2022.hits] == ["p0"] and not in_2022.notes
     nothing_then = searcher.search("2019년에 올라온 배포 자동화 글", k=3, today=TODAY)
     assert nothing_then.hits and nothing_then.notes  # no post of 2019: all dates, with a note
+
+
+def test_a_date_ordered_question_about_mentions_says_so(kiwi):
+    assert plan("서킷브레이커 얘기가 나오는 글 중에 가장 최신 포스팅은 뭐야?", TODAY, kiwi).mentions
+    assert plan("ksqlDB가 처음 등장한 글", TODAY, kiwi).mentions
+    assert plan("Which is the latest post that mentions Flink?", TODAY, kiwi).mentions
+    assert not plan("가장 최근에 올라온 파이콘 관련 글은 뭐예요?", TODAY, kiwi).mentions
+    assert not plan("서킷브레이커 얘기가 나오는 글", TODAY, kiwi).mentions  # no date order: nothing to change

@@ -255,3 +255,21 @@ def test_a_word_in_most_candidates_labels_says_nothing_of_what_one_is_about():
            hit("디자인 시스템", 2023, 0.55), hit("데이터 회고", 2020, 0.5)]
     ordered = order_by_date(few, newest=True, title_tokens=str.split, topic={"쏘카", "pm", "PM"})
     assert ordered[0].post.title == "쏘카 의 웹 팀"  # in 2 of 5 labels, the name still counts
+
+
+def test_a_question_about_mentions_takes_any_close_post_holding_the_words():
+    """"서킷브레이커 얘기가 나오는 글 중에 가장 최신 포스팅은?" (saramin): the newest post that mentions it is
+    an API gateway post whose title and tags lack it; a newer post without the word stays behind."""
+    from blogqa.models import Hit, Post
+    from blogqa.retrieve.search import order_by_date
+
+    def hit(title, year, score, words):
+        return Hit(Post(title, title, "", date=dt.date(year, 1, 1)), score, "", 0, tokens=frozenset(words))
+
+    hits = [hit("서킷브레이커 패턴 구현", 2020, 0.85, {"서킷브레이커", "php"}), hit("장애대응 후일담", 2019, 0.8, {"서킷브레이커"}),
+            hit("코드리뷰", 2023, 0.6, {"리뷰"}), hit("API GATEWAY 구축기", 2022, 0.53, {"서킷브레이커", "gateway"})]
+    topic = {"서킷브레이커", "얘기", "나오"}
+    ordered = order_by_date(hits, newest=True, title_tokens=str.split, topic=topic, mentions=True)
+    assert [h.post.title for h in ordered] == ["API GATEWAY 구축기", "서킷브레이커 패턴 구현", "장애대응 후일담", "코드리뷰"]
+    about = order_by_date(hits, newest=True, title_tokens=str.split, topic=topic)
+    assert about[0].post.title == "서킷브레이커 패턴 구현"  # asked for posts about it: titled or the two best

@@ -48,6 +48,7 @@ class QueryPlan:
     topic_tokens: list[str]     # what date ordering keeps in front (titles are matched against them)
     nouns: list[str]            # topic words of the question to look up for absence from the index
     intent: "TemporalIntent | None"  # the time expressions read, when one was used
+    mentions: bool = False      # asks for posts that mention the topic, not only ones about it
 
     @property
     def use_updated(self) -> bool:
@@ -75,7 +76,8 @@ def plan(query: str, today: dt.date, tokenizer, filters: Filters | None = None, 
         order=intent.order if intent else None,
         topic_tokens=topic_tokens(lexical),
         nouns=list(dict.fromkeys(t for t, topic in tagged if topic)),
-        intent=intent)
+        intent=intent,
+        mentions=bool(intent and intent.order) and _mentions(text))
 
 
 def lexical_text(query: str, intent: "TemporalIntent | None") -> str:
@@ -88,6 +90,12 @@ def lexical_text(query: str, intent: "TemporalIntent | None") -> str:
     words = [m.group(0) for e in intent.expressions for m in UPDATE_WORD.finditer(e)] if intent.about_updates else []
     topic = " ".join(POST_WORDS.sub(" ", intent.cleaned).split())
     return " ".join([topic or intent.cleaned, *words])
+
+
+def _mentions(text: str) -> bool:
+    from .temporal_patterns import MENTION
+
+    return MENTION.search(text) is not None
 
 
 def _tagged(tokenizer, text: str) -> list[tuple[str, bool]]:

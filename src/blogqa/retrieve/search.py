@@ -14,6 +14,7 @@ from ..index.store import Scored
 from .fusion import post_fusion
 from .particles import repairs_of
 from .query import QueryPlan, plan
+from .temporal_patterns import MENTION_WORDS
 
 if TYPE_CHECKING:
     from .temporal import TemporalIntent
@@ -107,7 +108,8 @@ class Searcher:
             result = self._rank(p, p.fallback, pool, mode, vectors)
         if p.order:
             result.hits = order_by_date(result.hits, newest=p.order == "newest", use_updated=p.use_updated,
-                                        title_tokens=self.tokenizer.tokens, topic=set(p.topic_tokens))
+                                        title_tokens=self.tokenizer.tokens, topic=set(p.topic_tokens),
+                                        mentions=p.mentions)
         result.hits = result.hits[:k]
         result.notes = notes
         result.intent = p.intent
@@ -184,7 +186,8 @@ COMMON_LABEL = 0.5
 
 
 def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floor: float = 0.5,
-                  title_tokens=None, topic: set[str] | None = None, head: int = 2) -> list[Hit]:
+                  title_tokens=None, topic: set[str] | None = None, head: int = 2,
+                  mentions: bool = False) -> list[Hit]:
     """Put the hits that are *about* the topic in date order; the rest keep their rank after.
 
     A post is about the topic when it scores >= floor * best and is either among the `head` best
@@ -192,6 +195,10 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     statistics whatever its title says), one that labels at most `COMMON_LABEL` of the hits.
     Without that test, any newer post that merely mentions the topic in passing would jump to the
     top. Undated posts are never dropped: they follow the dated relevant ones.
+
+    A question that asks for posts that *mention* the topic (`mentions`: "…얘기가 나오는 글",
+    "…가 처음 등장한 글") takes every hit scoring >= floor * best whose matching chunks hold the
+    topic words the best hit's do (`Hit.tokens`), passing mentions included.
     """
     if not hits:
         return hits
@@ -201,7 +208,11 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     # titles) says nothing of what one of them is about
     common = {t for t in topic or () if sum(t in words for words in labelled) > COMMON_LABEL * len(hits)}
 
+    needed = set(hits[0].tokens or ()) & (topic or set()) - MENTION_WORDS if mentions else set()
+
     def about(rank: int, h: Hit) -> bool:
+        if needed and h.tokens is not None:
+            return h.score >= floor * top and needed <= h.tokens
         # a topic word in the title or a tag is strong evidence, so such a post may score a little lower
         titled = bool(labelled) and bool(labelled[rank] - common)
         if h.score < floor * top * (0.8 if titled else 1.0):

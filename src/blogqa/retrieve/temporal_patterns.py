@@ -146,3 +146,10 @@ POST_WORDS = re.compile(
     r"|(?:기술\s*)?블로그(?:에서|의|에)?|포스트(?:는|가)?|게시물|게시글|(?<![가-힣])글(?:들|은|이|을)?(?![가-힣])"
     r"|알려\s*줘|뭐야|있어|찾아\s*줘|(?<![가-힣])중\s*(?:가장\s*)?(?:것|거)(?![가-힣])"
     r"|\b(?:posts?|articles?|blog|written|wrote|published|about|on|the|a|an|what|which|is|was)\b|\?", re.I)
+
+# "…얘기가 나오는 글", "…가 처음 등장한 글", "posts that mention …": any post that mentions the topic
+# will do, not only one about it (search.py `order_by_date`)
+MENTION = re.compile(r"(?:얘기|이야기|언급)\s*(?:이|가)?\s*(?:나오|나온|나와|되|된|했|한)|등장(?:한|하는|했)|"
+                     r"\bmention(?:s|ed|ing)?\b|\b(?:comes?|came)\s+up\b", re.I)
+MENTION_WORDS = frozenset({"얘기", "이야기", "언급", "나오", "나와", "등장", "mention", "come", "came"})
+
