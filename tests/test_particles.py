@@ -43,3 +43,11 @@ def test_a_word_the_blog_never_uses_stays_absent(hyperconnect_index):
     idx, _ = hyperconnect_index
     result = idx.search("하이퍼커넥트 신입 백엔드 개발자 연봉은 대략 얼마인가요?")
     assert result.repairs == {} and "연봉" in result.absent_terms
+
+
+def test_the_noun_suffix_is_read_off_only_a_word_the_index_lacks():
+    from blogqa.text.hangul import particle_stems
+
+    assert particle_stems("재사용") == []  # no particle: the page marks and the question writer keep it whole
+    held = {"대시보드", "재사"}
+    assert repairs_of(["대시보드용"], lambda ws: [w for w in ws if w not in held]) == {"대시보드용": "대시보드"}

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..text.hangul import particle_stems
+from ..text.hangul import PARTICLES, particle_stems
+
+# what may be read off an absent word: the particles, and the noun suffix 용 ("대시보드용"), which
+# only here, where the index must hold the rest, is safe to take off ("재사용" is no "재사")
+ENDINGS = PARTICLES + ("용",)
 
 
 def repairs_of(absent_words: list[str], absent: Callable[[list[str]], list[str]]) -> dict[str, str]:
     """For each of `absent_words` (words the index lacks) that ends in a particle: the word without
     it, when `absent` (the index's own lookup) says the index holds that. The longest particle
     that leaves a held word wins."""
-    candidates = {w: particle_stems(w) for w in absent_words}
+    candidates = {w: particle_stems(w, ENDINGS) for w in absent_words}
     stems = sorted({s for options in candidates.values() for s in options})
     if not stems:
         return {}

@@ -208,7 +208,8 @@ def order_by_date(hits: list[Hit], newest: bool, use_updated: bool = False, floo
     # titles) says nothing of what one of them is about
     common = {t for t in topic or () if sum(t in words for words in labelled) > COMMON_LABEL * len(hits)}
 
-    needed = set(hits[0].tokens or ()) & (topic or set()) - MENTION_WORDS if mentions else set()
+    # the topic words the best hit holds, the words of the asking ("얘기가 나오는") left out
+    needed = set(hits[0].tokens or ()) & (set(topic or ()) - MENTION_WORDS) if mentions else set()
 
     def about(rank: int, h: Hit) -> bool:
         if needed and h.tokens is not None:

@@ -40,21 +40,20 @@ def syllable_has_final(syllable: str) -> bool:
     return is_hangul(syllable) and (ord(syllable) - ord(FIRST)) % 28 != 0
 
 
-# Korean particles (and the noun suffix 용, "대시보드용") a word may end with, longest first: what
-# Kiwi sometimes reads as part of an unknown noun ("구성은", "스포카의")
+# Korean particles a word may end with, longest first: what Kiwi sometimes reads as part of an
+# unknown noun ("구성은", "스포카의")
 PARTICLES = tuple(sorted(set(
     "은 는 이 가 을 를 의 에 로 으로 와 과 도 만 나 란 이나 이란 랑 이랑 에서 에게 한테 께 까지 부터 처럼 보다 라도 이라도 "
-    "마다 용 에서는 에서의 에게서 으로는 이라고".split()), key=lambda p: (-len(p), p)))
+    "마다 에서는 에서의 에게서 으로는 이라고".split()), key=lambda p: (-len(p), p)))
 
 
-def particle_stems(word: str, min_stem: int = 2) -> list[str]:
-    """`word` without each particle it may end with, longest particle first, keeping at least
-    `min_stem` syllables.
+def particle_stems(word: str, particles: tuple[str, ...] = PARTICLES, min_stem: int = 2) -> list[str]:
+    """`word` without each of `particles` it may end with, in their order (longest first), keeping
+    at least `min_stem` syllables.
 
     >>> particle_stems("클러스터로"), particle_stems("모델에서는"), particle_stems("가로"), particle_stems("kafka")
     (['클러스터'], ['모델', '모델에서'], [], [])
     """
     if not is_hangul(word[-1:]):
         return []
-    return [word[:-len(p)] for p in PARTICLES if word.endswith(p) and len(word) - len(p) >= min_stem]
-
+    return [word[:-len(p)] for p in particles if word.endswith(p) and len(word) - len(p) >= min_stem]
