@@ -1,6 +1,12 @@
 """The passage an offline answer quotes (answer/passage.py): units, windows, code for how-to questions."""
+import doctest
+
+import pytest
+
+from blogqa.answer import passage, units as units_module
 from blogqa.answer.passage import (IN_PARAGRAPH, LIMITS, NUMBER_LIKE, Limits, answer_shape, best_passage,
-                                   hit_passages, units, weights)
+                                   hit_passages, weights)
+from blogqa.answer.units import units
 from blogqa.models import Hit, Post
 from blogqa.text.surface import topic_words_in
 from blogqa.text.tokens import get_tokenizer
@@ -159,3 +165,10 @@ def test_prose_boxed_in_a_code_fence_is_read_as_prose_and_code_stays_code():
                    ("code", "```\n# 주석만 한국어인 스크립트\nkubectl apply -f deploy.yaml --namespace=prod\n```")]
     passage = _passage(text, "쏘카 임직원들끼리 친해질 수 있는 사내 이벤트나 모임이 있나요?")
     assert "쏘모임" in passage.text and "kubectl" not in passage.text
+
+
+@pytest.mark.parametrize("module", [passage, units_module])
+def test_doctests(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+

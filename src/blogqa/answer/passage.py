@@ -1,8 +1,7 @@
 """The passage an answer quotes: consecutive units of one post that best cover the question.
 
 A post's matching chunks are cut into units — sentences, list items, table rows, code blocks
-(`units`); hard-wrapped lines of one paragraph are joined first, so a sentence is never quoted as
-a fragment. Every window of consecutive units in one section, up to `MAX_CHARS` (a code block may
+(answer/units.py). Every window of consecutive units in one section, up to `MAX_CHARS` (a code block may
 run to `MAX_CODE_CHARS`), is scored by the question's topic words it covers — the words its letters
 spell (text/surface.py `topic_words_in`: no tokenizer runs over a post's units at question time) —
 each weighted by how rare it is among the candidate units (`weights`), plus a little for the specific things it names
@@ -19,9 +18,6 @@ setting, how to).
 and answer shape, weights over all the hits' units — so the generated answer's prompt is built
 around the same window the offline answer quotes (answer/prompt.py), grown within its paragraph
 (`IN_PARAGRAPH`) and then by the prompt's own budget instead of reading on.
-
-    >>> [u.kind for u in units("첫 문장입니다. 둘째\\n줄이 이어집니다.\\n\\n- 항목\\n```\\nls -al\\n```")]
-    ['sentence', 'sentence', 'item', 'code']
 """
 from __future__ import annotations
 
@@ -29,9 +25,9 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from ..text.hangul import count_hangul
 from ..text.surface import topic_words_in
 from .evidence import topic_tokens
+from .units import ENDS_SENTENCE, Unit, join_units, units
 
 MAX_CHARS = 500
 MAX_CODE_CHARS = 900
@@ -43,19 +39,8 @@ READ_ON = 550  # chosen leave-one-blog-out by bench/passages.py: every fold pick
 # to the 400-character p50 (docs/benchmarks.md)
 SPECIFIC = 0.1
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-PROSE_HANGUL = 0.6
-PROSE_CODE = 0.03
-_CODE_PUNCTUATION = re.compile(r"[{}\[\]();=<>$\\|`]")
-_HEADING = re.compile(r"^\s*#{1,6}\s+")
-_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
-_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=\S)")
 # a Latin-script name (SimpleDateFormat, log.retention.hours, setLenient) or a number (48, 2.7)
 _SPECIFIC = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|\d+(?:[.,]\d+)?")
-_LABEL = re.compile(r"^\s*[^.!?。:,]{1,30}\s*$")
-_ENDS_SENTENCE = re.compile(r"[.!?。:]$|[다요죠]$")
 # sentences about the post rather than its subject ("이번 글에서는 …을 소개하고자 합니다")
 META = re.compile(r"(소개|공유|정리|설명|이야기|살펴보|알아보|다루|적어 보|써 보)[^.!?]{0,12}"
                   r"(겠습니다|려고 합니다|고자 합니다|보려 합니다|볼까요|보겠습니다)|이번 (글|포스트|포스팅)에서는|"
@@ -88,127 +73,6 @@ LIMITS = Limits()
 # the window grown within its paragraph: the growth before reading on, and what the generated
 # answer's prompt takes (it reads around it as far as its own token budget allows, prompt.py)
 IN_PARAGRAPH = Limits(read_on=0, read_next=False)
-
-
-@dataclass(frozen=True)
-class Unit:
-    kind: str      # sentence | item | row | code | heading
-    text: str
-    section: int   # units of one section share the number; windows never cross sections
-    block: int     # units of one paragraph/list/table share the number
-    follows: bool = False  # from the post's chunk after the hit's: read on into, never a window
-
-
-def is_prose(block: str) -> bool:
-    """A fenced block that holds sentences, not code: Korean blogs box a greeting, a summary or an
-    FAQ answer in a code fence (saramin's 17 posts with ```STATA boxes, socar's "쏘모임, 동호회 …").
-    Mostly Hangul (at least `PROSE_HANGUL` of its non-space characters) and hardly any code
-    punctuation (at most `PROSE_CODE`).
-
-    >>> is_prose("안녕하세요. 서비스인프라개발팀 박동형입니다.\\n구조개선 경험을 공유하고자 합니다")
-    True
-    >>> is_prose("# 설치합니다\\npip install -e '.[server]'"), is_prose("x = {'키': 1}")
-    (False, False)
-    """
-    chars = re.sub(r"\s", "", block)
-    if not chars:
-        return False
-    return (count_hangul(chars) >= PROSE_HANGUL * len(chars)
-            and len(_CODE_PUNCTUATION.findall(chars)) <= PROSE_CODE * len(chars))
-
-
-def _unfence_prose(lines: list[str]) -> list[str]:
-    """The lines of a text with the fences of its prose blocks (`is_prose`) gone: their lines are
-    read as any other paragraph."""
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        if _FENCE.match(lines[i]):
-            end = next((j for j in range(i + 1, len(lines)) if _FENCE.match(lines[j])), None)
-            if end is None:
-                out.extend(lines[i:])
-                break
-            inner = lines[i + 1:end]
-            out.extend(["", *inner, ""] if is_prose("\n".join(inner)) else lines[i:end + 1])
-            i = end + 1
-        else:
-            out.append(lines[i])
-            i += 1
-    return out
-
-
-def units(text: str) -> list[Unit]:
-    """The quotable units of a chunk's text, in order (a prose block in a code fence is read as
-    prose: `is_prose`)."""
-    out: list[Unit] = []
-    section = block = 0
-    paragraph: list[str] = []
-    code: list[str] | None = None
-    last_line = ""  # "item", "row" or "" — a list or table ends where another kind of line starts
-
-    def structural(kind: str) -> None:
-        nonlocal block, last_line
-        if last_line != kind:
-            block += 1
-        last_line = kind
-
-    def flush_paragraph():
-        nonlocal block
-        if paragraph:
-            joined = " ".join(s.strip() for s in paragraph)
-            for sentence in _SENTENCE_END.split(joined):
-                if sentence.strip():
-                    out.append(Unit("sentence", sentence.strip(), section, block))
-            paragraph.clear()
-            block += 1
-
-    for line in _unfence_prose(text.split("\n")):
-        if code is not None:
-            if _FENCE.match(line):
-                body = "\n".join(code).strip("\n")
-                if body.strip():
-                    out.append(Unit("code", "```\n" + body + "\n```", section, block))
-                block += 1
-                code = None
-            else:
-                code.append(line)
-            continue
-        if _FENCE.match(line):
-            flush_paragraph()
-            code = []
-        elif not line.strip():
-            flush_paragraph()
-        elif _HEADING.match(line) or _is_heading_path(line):
-            flush_paragraph()
-            section += 1
-            out.append(Unit("heading", _HEADING.sub("", line).strip(), section, block))
-            block += 1
-        elif _ROW.match(line):
-            flush_paragraph()
-            structural("row")
-            if not _RULE.match(line):
-                out.append(Unit("row", line.strip(), section, block))
-        elif _ITEM.match(line):
-            flush_paragraph()
-            structural("item")
-            out.append(Unit("item", line.strip(), section, block))
-        elif out and out[-1].kind == "item" and not paragraph and line.startswith((" ", "\t")):
-            last = out.pop()  # an item's continuation line
-            out.append(Unit("item", f"{last.text} {line.strip()}", last.section, last.block))
-        else:
-            if last_line:
-                structural("")
-            if len(paragraph) == 1 and _LABEL.match(paragraph[0]):
-                # a short line with no sentence end, then more text: a heading written as a line
-                label = paragraph.pop()
-                section += 1
-                out.append(Unit("heading", label.strip(), section, block))
-                block += 1
-            paragraph.append(line)
-    flush_paragraph()
-    if code:
-        out.append(Unit("code", "```\n" + "\n".join(code).strip("\n") + "\n```", section, block))
-    return out
 
 
 def weights(topic: set[str], unit_tokens: list[set[str]]) -> dict[str, float]:
@@ -318,8 +182,8 @@ def best_passage(parts: list[Unit], tokens: list[set[str]], topic: set[str], w: 
 def specific_terms(parts: list[Unit], topic: set[str]) -> list[set[str]]:
     """Each unit's specific terms (`_SPECIFIC`, lower-cased) that are no part of a topic word.
 
-    >>> specific_terms(units("log.retention.hours: 48 로 Kafka 보관 기간을 정했습니다."), {"kafka", "보관"})
-    [{'48', 'log.retention.hours'}]
+    >>> [sorted(t) for t in specific_terms(units("log.retention.hours: 48 로 Kafka 보관 기간을 정했습니다."), {"kafka", "보관"})]
+    [['48', 'log.retention.hours']]
     """
     asked = " ".join(topic)
     return [{m for m in map(str.lower, _SPECIFIC.findall(u.text)) if m not in asked} for u in parts]
@@ -332,20 +196,8 @@ def _continues(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits = L
         return howto and last.kind != "code" and size + len(nxt.text) <= MAX_CODE_CHARS
     if size + len(nxt.text) > MAX_CHARS:
         return False
-    unfinished = not _ENDS_SENTENCE.search(last.text)
+    unfinished = not ENDS_SENTENCE.search(last.text)
     return nxt.block == last.block and (size < MIN_CHARS or unfinished)
-
-
-def _is_heading_path(line: str) -> bool:
-    """A heading path the chunker wrote into a chunk's text ("A > B > C", where a short section
-    was merged into the next): a heading, not a line of the post.
-
-    >>> _is_heading_path("4. 기술적 고민 > 4.1 재민 님의 고민"), _is_heading_path("성능은 A > B 입니다.")
-    (True, False)
-    """
-    parts = line.strip().split(" > ")
-    return len(parts) >= 2 and len(line) <= 200 and all(
-        0 < len(p) <= 60 and not _ENDS_SENTENCE.search(p) for p in parts)
 
 
 def _reads_on(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits) -> bool:
@@ -358,19 +210,6 @@ def _reads_on(last: Unit, nxt: Unit, size: int, howto: bool, limits: Limits) -> 
     if nxt.kind == "code":
         return howto and last.kind != "code" and size + len(nxt.text) <= MAX_CODE_CHARS
     return size + len(nxt.text) <= limits.read_on
-
-
-def join_units(parts: list[Unit]) -> str:
-    """Sentences of one paragraph on one line; items, rows and code each on their own lines."""
-    lines: list[str] = []
-    prev: Unit | None = None
-    for u in parts:
-        if prev is not None and u.kind == "sentence" and prev.kind == "sentence" and u.block == prev.block:
-            lines[-1] += " " + u.text
-        else:
-            lines.append(u.text)
-        prev = u
-    return "\n".join(lines)
 
 
 def chunk_units(hit, limits: Limits = LIMITS) -> list[list[Unit]]:

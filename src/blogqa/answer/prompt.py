@@ -26,7 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..models import Hit, Source
-from .passage import IN_PARAGRAPH, Passage, chunk_units, join_units, question_passages
+from .passage import IN_PARAGRAPH, Passage, chunk_units, question_passages
+from .units import join_units
 from .audience import AUDIENCES, CUSTOMER
 from ..text.chunk import estimate_tokens
 from ..text.hangul import is_korean
